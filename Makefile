@@ -1,0 +1,48 @@
+# quotestance — run `make help` for the list of targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARTICLES := $(wildcard data/raw/articles/*.txt)
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup extract test lint format bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# the CPU wheel first, pinned, so that nothing pulls a multi-GB CUDA build
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the project with its dev tools (CPU torch)
+
+extract: $(STAMP) ## extract the quotes of the sample articles into data/interim/quotes.jsonl
+	$(BIN)/quotestance extract $(ARTICLES) --out data/interim/quotes.jsonl --force
+	@echo "quotes: data/interim/quotes.jsonl"
+
+lint: $(STAMP) ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+test: lint ## lint, then the fast offline test suite
+	$(BIN)/pytest -q
+
+bench: $(STAMP) ## benchmarks on ../shared/data (DATA_DIR=...), tables under reports/
+	$(BIN)/python benchmarks/extraction.py --data-dir $${DATA_DIR:-../shared/data}
+
+clean: ## remove caches (never data, runs or models)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache

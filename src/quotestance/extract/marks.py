@@ -1,0 +1,110 @@
+"""Finding text between quotation marks, across paragraphs, in every mark style news uses."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from quotestance.lexicon import read_table, resource_dir
+
+
+@dataclass
+class Quoted:
+    """One run of quoted text: the inner text of one or more segments (paragraph continuations)."""
+
+    segments: list[tuple[int, int]]  # inner spans, marks excluded
+    opener: str
+    terminated: bool = True
+    marks: list[tuple[int, int]] = field(default_factory=list)  # (open_pos, close_pos or -1)
+
+    @property
+    def start(self) -> int:
+        return self.segments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.segments[-1][1]
+
+
+@functools.cache
+def mark_pairs() -> dict[str, tuple[str, ...]]:
+    rows = read_table(resource_dir() / "quote_marks.tsv", ("open", "close", "name"))
+    return {o: tuple(c.split("|")) for _, (o, c, _name) in rows}
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _can_open(text: str, i: int, mark: str) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + len(mark)] if i + len(mark) < len(text) else " "
+    if after.isspace():
+        return False
+    if mark in {"‘", "‚", '"', "‹", "»"}:
+        return not _is_word(before)
+    return True
+
+
+def _can_close(text: str, i: int, mark: str) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + len(mark)] if i + len(mark) < len(text) else " "
+    if mark in {"’", '"', "'", "›"}:
+        return not before.isspace() and not _is_word(after)
+    return True
+
+
+def _mark_at(text: str, i: int, marks: tuple[str, ...]) -> str | None:
+    for m in marks:
+        if text.startswith(m, i):
+            return m
+    return None
+
+
+def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
+    """Outermost quoted runs. A quote left open at a paragraph's end continues when the next
+    paragraph opens with the same mark (the news convention for multi-paragraph quotes);
+    otherwise it ends with its paragraph and is marked unterminated."""
+    pairs = mark_pairs()
+    openers = tuple(sorted(pairs, key=len, reverse=True))
+    found: list[Quoted] = []
+    current: Quoted | None = None
+    seg_start = 0
+    for p_index, (ps, pe) in enumerate(paragraphs):
+        i = ps
+        if current is not None:
+            if text.startswith(current.opener, ps):
+                seg_start = ps + len(current.opener)
+                current.marks.append((ps, -1))
+                i = seg_start
+            else:
+                current.terminated = False
+                found.append(current)
+                current = None
+        while i < pe:
+            if current is None:
+                mark = _mark_at(text, i, openers)
+                if mark is not None and _can_open(text, i, mark):
+                    current = Quoted(segments=[], opener=mark, marks=[(i, -1)])
+                    seg_start = i + len(mark)
+                    i = seg_start
+                    continue
+            else:
+                closers = pairs[current.opener]
+                mark = _mark_at(text, i, closers)
+                if mark is not None and _can_close(text, i, mark) and i > seg_start:
+                    current.segments.append((seg_start, i))
+                    current.marks[-1] = (current.marks[-1][0], i)
+                    found.append(current)
+                    current = None
+                    i += len(mark)
+                    continue
+            i += 1
+        if current is not None:
+            current.segments.append((seg_start, pe))
+            last = p_index == len(paragraphs) - 1
+            if last:
+                current.terminated = False
+                found.append(current)
+                current = None
+    return [q for q in found if q.segments and any(e > s for s, e in q.segments)]

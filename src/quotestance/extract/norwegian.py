@@ -1,0 +1,355 @@
+"""Norwegian (Bokmål) attribution without a parser.
+
+No Norwegian pipeline is installable offline, so this module works on word patterns that
+Norwegian news uses: dash quotes closed by an inverted attribution ("– ..., sa Blinken."),
+quotes in guillemets, at-clauses ("X mener at ..."), inverted reported speech ("..., mener X."),
+requests and accusations ("X oppfordrer Kina til å ...", "X har fordømt ...") and source
+phrases ("ifølge Park"). Every verb form comes from ``resources/no/speech_verbs.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quotestance.entities import EntityTable
+from quotestance.extract.schema import Candidate, Mention
+from quotestance.lexicon import Lexicon, Verb
+
+WORD = re.compile(r"\w[\w'’.-]*\w|\w|[^\w\s]")
+DASH = re.compile(r"^[–—-]\s+")
+ABBREVIATIONS = {"f.eks", "bl.a", "dvs", "ca", "nr", "kl", "mill", "mrd", "st", "dr", "jf", "m.m",
+                 "osv", "pst", "prof", "hr", "tlf", "nov", "des", "jan", "feb", "okt", "sep"}
+AUXILIARIES = {"har", "hadde", "vil", "skal", "kan", "må", "ville", "skulle", "kunne", "er", "ble"}
+ADVERBS = {"også", "ikke", "nå", "derfor", "imidlertid", "likevel", "selv", "videre", "senere",
+           "tidligere", "blant", "annet", "flere", "ganger", "bare", "først", "igjen", "allerede"}
+ADJUNCT_STARTS = {"til", "i", "på", "overfor", "under", "etter", "da", "når", "mens", "som",
+                  "fordi", "for", "ifølge", "med", "om", "fra", "ved", "torsdag", "fredag", "mandag",
+                  "tirsdag", "onsdag", "lørdag", "søndag", "i går", "(", ","}
+FUNCTION_WORDS = {"det", "den", "de", "dette", "disse", "han", "hun", "vi", "jeg", "man", "en", "et",
+                  "i", "på", "og", "men", "som", "for", "til", "med", "om", "da", "når", "hvis",
+                  "etter", "før", "under", "over", "mot", "fra", "av", "ved", "så", "også", "nå"}
+
+
+@dataclass
+class Word:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+def words(text: str, offset: int = 0) -> list[Word]:
+    return [Word(m.group(), m.start() + offset, m.end() + offset) for m in WORD.finditer(text)]
+
+
+def sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans: split after . ! ? … before a capital letter, a dash or a quote mark."""
+    spans: list[tuple[int, int]] = []
+    boundary = re.compile(r"(?<=[.!?…»”])\s+(?=[–—\-«“\"A-ZÆØÅ0-9])")
+    for ps, pe in paragraphs:
+        start = ps
+        for m in boundary.finditer(text, ps, pe):
+            before = text[start : m.start()].split()
+            last = before[-1].rstrip(".").lower() if before else ""
+            if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+            spans.append((start, m.start()))
+            start = m.end()
+        if start < pe:
+            spans.append((start, pe))
+    return spans
+
+
+class NorwegianAttribution:
+    def __init__(self, text: str, lex: Lexicon, entities: EntityTable) -> None:
+        self.text = text
+        self.lex = lex
+        self.entities = entities
+        self.first_words = {
+            v.form.split()[0]: v for v in lex.verbs.values() if len(v.form.split()) > 1
+        }
+
+    # -- noun phrases -------------------------------------------------------------------------
+    def _mention(self, ws: list[Word]) -> Mention | None:
+        """The speaker noun phrase at the start of ``ws``, cut before adjuncts and clauses."""
+        core: list[Word] = []
+        for w in ws:
+            if w.text in (".", "!", "?", ",", ":", ";", "(", "–", "-"):
+                break
+            if core and w.low in ADJUNCT_STARTS and not (w.low == "fra" and core and
+                                                         core[-1].low in self.lex.source_nouns):
+                break
+            if core and self.lex.verb_at([x.text for x in ws], ws.index(w)) is not None:
+                break
+            core.append(w)
+            if len(core) >= 8:
+                break
+        if not core:
+            return None
+        phrase_end = core[-1].end
+        for w in ws[len(core):]:
+            if w.text in (".", "!", "?"):
+                break
+            phrase_end = w.end
+        return Mention(core[0].start, core[-1].end, self.text[core[0].start:core[-1].end],
+                       core[0].start, phrase_end)
+
+    def _source_np(self, ws: list[Word]) -> Mention | None:
+        """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"."""
+        if not ws:
+            return None
+        take: list[Word] = []
+        if ws[0].low in self.lex.pronouns:
+            take = ws[:1]
+        elif ws[0].text[:1].isupper():
+            for w in ws:
+                if not w.text[:1].isupper():
+                    break
+                take.append(w)
+        else:
+            return self._mention(ws)
+        return self._span_mention(take)
+
+    def _span_mention(self, ws: list[Word]) -> Mention:
+        return Mention(ws[0].start, ws[-1].end, self.text[ws[0].start : ws[-1].end],
+                       ws[0].start, ws[-1].end)
+
+    def _plausible_subject(self, ws: list[Word]) -> bool:
+        """Does a run of words before a verb look like a speaker, not a clause?"""
+        if not ws or len(ws) > 9:
+            return False
+        text = " ".join(w.text for w in ws)
+        low = text.lower()
+        if low in self.lex.pronouns or low in ("de to", "begge", "begge to"):
+            return True
+        if any(self.lex.verb_at([w.text for w in ws], i) for i in range(len(ws))):
+            return False
+        if any(w.low in ("at", "som", "hvis", "når", "fordi", "om") for w in ws):
+            return False
+        if ws[-1].low in self.lex.source_nouns:
+            return True
+        caps = [w for w in ws if w.text[:1].isupper()]
+        if not caps:
+            return False
+        if any(w.text == "," for w in ws):
+            parts = re.split(r",\s*|\s+og\s+", text)
+            return all(self.entities.lookup(p.strip(), "no") for p in parts if p.strip())
+        return ws[0].text[:1].isupper() or ws[0].low in ("den", "det", "en", "et", "de")
+
+    # -- attributions -----------------------------------------------------------------------
+    def inverted(self, ws: list[Word]) -> tuple[Verb, Word, Mention] | None:
+        """", sa Blinken." at the start of ``ws`` (after the quote): verb then speaker."""
+        if not ws:
+            return None
+        i = 1 if ws[0].text in (",", "!", "?", "…") else 0
+        if i >= len(ws):
+            return None
+        verb = self.lex.verb_at([w.text for w in ws], i)
+        n = len(verb.form.split()) if verb else 0
+        if verb is None and ws[i].low in self.first_words:
+            verb, n = self.first_words[ws[i].low], 1  # "la han til"
+        if verb is None:
+            return None
+        rest = ws[i + n :]
+        if verb.lemma == "heter det" and rest and rest[0].low in ("i", "fra"):
+            rest = rest[1:]
+        while rest and rest[0].low in ADVERBS:
+            rest = rest[1:]
+        mention = self._mention(rest)
+        if mention is None:
+            return None
+        return verb, ws[i], mention
+
+    def leading(self, ws: list[Word]) -> tuple[Verb, Word, Mention] | None:
+        """"Blinken sa: «...»" before a quote: speaker then verb at the end of ``ws``."""
+        j = len(ws)
+        while j and ws[j - 1].text in (":", ",", "at"):
+            j -= 1
+        for k in range(j - 1, max(j - 4, -1), -1):
+            verb = self.lex.verb_at([w.text for w in ws], k)
+            if verb is not None:
+                subject = [w for w in ws[:k] if w.low not in AUXILIARIES | ADVERBS]
+                start = 0
+                for idx, w in enumerate(subject):
+                    if w.text in (".", "!", "?", ","):
+                        start = idx + 1
+                subject = subject[start:]
+                if self._plausible_subject(subject):
+                    mention = self._mention(subject)
+                    if mention is not None:
+                        return verb, ws[k], mention
+        return None
+
+    def dash_quote(self, ps: int, pe: int) -> list[Candidate]:
+        """A paragraph opening with a dash: the quote runs to its attribution (", sa X."); a
+        dash after the attribution continues the same speaker's quote."""
+        m = DASH.match(self.text[ps:pe])
+        if not m:
+            return []
+        seg_start: int | None = ps + m.end()
+        ws = words(self.text[ps + m.end() : pe], ps + m.end())
+        found: list[Candidate] = []
+        continuing: Candidate | None = None
+        i = 0
+        while i < len(ws) and seg_start is not None:
+            w = ws[i]
+            hit = self.inverted(ws[i:]) if w.text in (",", "!", "?", "…") else None
+            if hit is None or not self._ends_sentence(ws, hit[2].phrase_end):
+                i += 1
+                continue
+            verb, cue, mention = hit
+            seg_end = w.end if w.text != "," else w.start
+            cand = Candidate(
+                kind="direct", segments=[(seg_start, seg_end)], cue=self._cue_text(cue, verb),
+                cue_span=(cue.start, cue.end), mention=mention, sentence=(ps, pe),
+            )
+            found.append(cand)
+            continuing = None
+            k = next((j for j, x in enumerate(ws) if x.start >= mention.phrase_end), len(ws))
+            if k < len(ws) and ws[k].text == ".":
+                k += 1
+            if k + 1 < len(ws) and ws[k].text in ("–", "—", "-"):
+                seg_start, i = ws[k + 1].start, k + 1
+                continuing = cand
+            else:
+                seg_start = None
+        if seg_start is not None and seg_start < pe:
+            if continuing is not None:
+                continuing.segments.append((seg_start, pe))
+            else:
+                found.append(Candidate(
+                    kind="direct", segments=[(seg_start, pe)], cue="", cue_span=None,
+                    mention=None, sentence=(ps, pe), inherit=True,
+                ))
+        return found
+
+    def _ends_sentence(self, ws: list[Word], pos: int) -> bool:
+        after = [w for w in ws if w.start >= pos]
+        return not after or after[0].text in (".", "!", "?") or after[0].low in ADJUNCT_STARTS \
+            or after[0].text == "("
+
+    def _cue_text(self, cue: Word, verb: Verb) -> str:
+        n = len(verb.form.split())
+        if n == 1:
+            return cue.text
+        return self.text[cue.start : cue.start + len(verb.form)]
+
+    def attribute_direct(
+        self, segments: list[tuple[int, int]], sentence: tuple[int, int]
+    ) -> tuple[Mention | None, str, tuple[int, int] | None]:
+        start, end = segments[0][0], segments[-1][1]
+        after = words(self.text[end + 1 : sentence[1]], end + 1)
+        hit = self.inverted(after)
+        if hit is None:
+            before = words(self.text[sentence[0] : max(sentence[0], start - 1)], sentence[0])
+            hit = self.leading(before)
+        if hit is None:
+            return None, "", None
+        verb, cue, mention = hit
+        return mention, self._cue_text(cue, verb), (cue.start, cue.end)
+
+    def find_indirect(
+        self, sentence: tuple[int, int], blocked: list[tuple[int, int]]
+    ) -> list[Candidate]:
+        s, e = sentence
+        ws = words(self.text[s:e], s)
+        texts = [w.text for w in ws]
+        found: list[Candidate] = []
+        for i, w in enumerate(ws):
+            if any(bs <= w.start < be for bs, be in blocked):
+                continue
+            if w.low == "ifølge" or (w.low == "i" and i + 1 < len(ws) and ws[i + 1].low == "følge"):
+                cand = self._ifolge(ws, i, sentence)
+                if cand:
+                    found.append(cand)
+                continue
+            verb = self.lex.verb_at(texts, i)
+            if verb is None:
+                continue
+            n = len(verb.form.split())
+            cue = Word(self.text[w.start : ws[i + n - 1].end], w.start, ws[i + n - 1].end)
+            after = i + n
+            while after < len(ws) and ws[after].low in ADVERBS:
+                after += 1
+            left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
+            # ", mener X." — inverted attribution closing reported speech
+            if i > 0 and ws[i - 1].text == ",":
+                hit = self.inverted(ws[i - 1 :])
+                if hit is not None and self._ends_sentence(ws, hit[2].phrase_end) and i - 1 > 2:
+                    found.append(self._cand(ws[0].start, ws[i - 1].start, cue, hit[2], sentence,
+                                            verb))
+                    continue
+            content_start: int | None = None
+            mention: Mention | None = None
+            nxt = ws[after].low if after < len(ws) else ""
+            if nxt == "at" and self._plausible_subject(left):
+                mention, content_start = self._span_mention(left), after + 1
+            elif verb.frame in ("object", "appeal") or n > 1 or (
+                verb.frame == "commit" and nxt == "å"
+            ):
+                if self._plausible_subject(left) and verb.lemma != "heter det":
+                    mention, content_start = self._span_mention(left), after
+            elif i > 0:
+                # V2 after a fronted adverbial: "I går sa Støre at ..."
+                right = self._mention(ws[after:])
+                if right is not None:
+                    k = next((j for j, x in enumerate(ws) if x.start >= right.end), len(ws))
+                    if k < len(ws) and ws[k].low == "at" and ws[0].low not in FUNCTION_WORDS:
+                        mention, content_start = right, k + 1
+            if mention is None or content_start is None or content_start >= len(ws):
+                continue
+            end_word = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
+            if len(ws) - content_start < 3:
+                continue
+            found.append(self._cand(ws[content_start].start, end_word.end, cue, mention,
+                                    sentence, verb))
+        return found
+
+    def _ifolge(self, ws: list[Word], i: int, sentence: tuple[int, int]) -> Candidate | None:
+        j = i + (2 if ws[i].low == "i" else 1)
+        mention = self._source_np(ws[j:])
+        if mention is None:
+            return None
+        cue = Word(self.text[ws[i].start : ws[j - 1].end], ws[i].start, ws[j - 1].end)
+        if i > 0:  # "..., ifølge Park."
+            end = ws[i - 1].start if ws[i - 1].text == "," else ws[i - 1].end
+            start = ws[0].start
+        else:  # "Ifølge Park er ..."
+            k = next((x for x, w in enumerate(ws) if w.start >= mention.end), len(ws))
+            if k >= len(ws) - 2:
+                return None
+            start = ws[k].start
+            end = ws[-1].start if ws[-1].text in (".", "!", "?") else ws[-1].end
+        if end - start < 10:
+            return None
+        return Candidate(kind="indirect", segments=[(start, end)], cue=cue.text,
+                         cue_span=(cue.start, cue.end), mention=mention, sentence=sentence)
+
+    def _cand(self, start: int, end: int, cue: Word, mention: Mention | None,
+              sentence: tuple[int, int], verb: Verb) -> Candidate:
+        return Candidate(kind="indirect", segments=[(start, end)], cue=cue.text,
+                         cue_span=(cue.start, cue.end), mention=mention, sentence=sentence,
+                         frame=verb.frame)
+
+    def person_names(self, paragraphs: list[tuple[int, int]]) -> list[tuple[int, str]]:
+        """Runs of two or more capitalised words that are not places or organisations."""
+        names: list[tuple[int, str]] = []
+        for ps, pe in paragraphs:
+            run: list[Word] = []
+            for w in [*words(self.text[ps:pe], ps), Word(".", pe, pe)]:
+                good = (w.text[:1].isupper() and w.low not in FUNCTION_WORDS
+                        and w.low not in self.lex.cue_phrases and w.low not in self.lex.verbs
+                        and self.entities.lookup(w.text, "no") is None
+                        and self.entities.lookup(re.sub(r"s$", "", w.text), "no") is None
+                        and w.low not in self.lex.titles)
+                if good:
+                    run.append(w)
+                    continue
+                if len(run) >= 2:
+                    names.append((run[0].start, self.text[run[0].start : run[-1].end]))
+                run = []
+        return names

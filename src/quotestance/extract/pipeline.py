@@ -1,0 +1,309 @@
+"""Article in, quotes out: quote marks, attribution per language, then speaker resolution."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from quotestance.entities import EntityTable, load_entities
+from quotestance.errors import InputError
+from quotestance.extract import english
+from quotestance.extract.article import Article, read_article
+from quotestance.extract.marks import Quoted, find_quoted
+from quotestance.extract.norwegian import NorwegianAttribution, sentences as no_sentences
+from quotestance.extract.schema import Candidate, Quote, quote_id
+from quotestance.extract.speakers import Resolved, SpeakerResolver
+from quotestance.lexicon import load_lexicon
+
+WORDS = re.compile(r"\w+")
+MIN_DIRECT_WORDS = 4
+
+
+def _inner(text: str, q: Quoted) -> str:
+    return " ".join(text[s:e] for s, e in q.segments)
+
+
+def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for s, e in sentences:
+        if s <= pos < e:
+            return s, e
+    return None
+
+
+def is_direct(text: str, q: Quoted, sentences: list[tuple[int, int]]) -> bool:
+    """A quotation of speech rather than a scare quote, a title or a nickname."""
+    inner = _inner(text, q)
+    n = len(WORDS.findall(inner))
+    if n < MIN_DIRECT_WORDS:
+        return False
+    if len(q.segments) > 1 or not q.terminated:
+        return True
+    if re.search(r"[.,!?…:;]\s*$", inner) or re.search(r"[.!?]\s+\S", inner):
+        return True
+    sent = _sentence_of(q.marks[0][0], sentences)
+    prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
+    return prefix == "" or prefix.endswith(":")
+
+
+def opens_sentence(text: str, q: Quoted, sentences: list[tuple[int, int]]) -> bool:
+    sent = _sentence_of(q.marks[0][0], sentences)
+    prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
+    return prefix == "" or prefix.endswith(":")
+
+
+def _clean_segment(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in "–—"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;"):
+        e -= 1
+    return s, e
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _candidates_en(article: Article, paragraphs: list[tuple[int, int]], quoted: list[Quoted],
+                   resolver: SpeakerResolver) -> tuple[list[Candidate], list[Quoted], dict]:
+    lex = resolver.lex
+    sents = english.parse(article.text, paragraphs)
+    spans = [(s.start, s.end) for s in sents]
+    for pos, name in english.person_names(sents):
+        resolver.register.add(pos, name)
+    quoted_spans = [seg for q in quoted for seg in q.segments]
+    direct: list[Candidate] = []
+    fragments: list[Quoted] = []
+    for q in quoted:
+        if not is_direct(article.text, q, spans):
+            fragments.append(q)
+            continue
+        mention, cue, cue_span, sentence = english.attribute_direct(
+            q.segments, sents, lex, quoted_spans
+        )
+        if mention is None and not opens_sentence(article.text, q, spans):
+            fragments.append(q)
+            continue
+        direct.append(Candidate(kind="direct", segments=list(q.segments), cue=cue,
+                                cue_span=cue_span, mention=mention, sentence=sentence,
+                                inherit=mention is None))
+    used = {c.cue_span for c in direct if c.cue_span}
+    direct_spans = [seg for c in direct for seg in c.segments]
+    indirect = english.find_indirect(sents, lex, direct_spans, used)
+    extra = {
+        "orgs": lambda c: english.org_names(sents, c.mention.phrase_start, c.mention.phrase_end),
+        "person": lambda c: english.person_like(sents, c.mention),
+        "sentences": spans,
+    }
+    return direct + indirect, fragments, extra
+
+
+def _candidates_no(article: Article, paragraphs: list[tuple[int, int]], quoted: list[Quoted],
+                   resolver: SpeakerResolver, entities: EntityTable
+                   ) -> tuple[list[Candidate], list[Quoted], dict]:
+    nor = NorwegianAttribution(article.text, resolver.lex, entities)
+    spans = no_sentences(article.text, paragraphs)
+    for pos, name in nor.person_names(paragraphs):
+        resolver.register.add(pos, name)
+    direct: list[Candidate] = []
+    for ps, pe in paragraphs:
+        direct.extend(nor.dash_quote(ps, pe))
+    dash_spans = [seg for c in direct for seg in c.segments]
+    fragments: list[Quoted] = []
+    for q in quoted:
+        if _within(q.start, dash_spans):
+            continue
+        if not is_direct(article.text, q, spans):
+            fragments.append(q)
+            continue
+        sentence = (_sentence_of(q.marks[0][0], spans) or (q.start, q.end))
+        end_sentence = _sentence_of(max(q.end - 1, q.start), spans) or sentence
+        sentence = (sentence[0], max(sentence[1], end_sentence[1]))
+        mention, cue, cue_span = nor.attribute_direct(q.segments, sentence)
+        if mention is None and not opens_sentence(article.text, q, spans):
+            fragments.append(q)
+            continue
+        direct.append(Candidate(kind="direct", segments=list(q.segments), cue=cue,
+                                cue_span=cue_span, mention=mention, sentence=sentence,
+                                inherit=mention is None))
+    direct_spans = [seg for c in direct for seg in c.segments]
+    indirect: list[Candidate] = []
+    for sentence in spans:
+        if _within(sentence[0], dash_spans) or any(
+            s <= sentence[0] and sentence[1] <= e for s, e in direct_spans
+        ):
+            continue
+        indirect.extend(nor.find_indirect(sentence, direct_spans))
+    extra = {"orgs": lambda c: [], "person": lambda c: False, "sentences": spans}
+    return direct + indirect, fragments, extra
+
+
+def _merge_split(direct: list[Candidate]) -> list[Candidate]:
+    """“A,” he said, “B.” — two runs with one attribution are one quote."""
+    merged: list[Candidate] = []
+    for cand in sorted(direct, key=lambda c: c.start):
+        prev = merged[-1] if merged else None
+        if (prev is not None and prev.kind == "direct" and cand.kind == "direct"
+                and cand.cue_span is not None and prev.cue_span == cand.cue_span):
+            prev.segments.extend(cand.segments)
+            continue
+        merged.append(cand)
+    return merged
+
+
+def _select(candidates: list[Candidate]) -> list[Candidate]:
+    """Direct quotes win over reported speech that overlaps them; nested reports go."""
+    direct = _merge_split([c for c in candidates if c.kind == "direct"])
+    direct_spans = [seg for c in direct for seg in c.segments]
+    indirect = [
+        c for c in candidates if c.kind != "direct"
+        and not any(_overlaps(seg, d) for seg in c.segments for d in direct_spans)
+    ]
+    indirect.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Candidate] = []
+    for cand in indirect:
+        cue = cand.cue_span[0] if cand.cue_span else cand.start
+        if any(_within(cue, other.segments) or (
+            _overlaps((cand.start, cand.end), (other.start, other.end))
+            and other.end - other.start >= cand.end - cand.start
+        ) for other in kept):
+            continue
+        kept = [o for o in kept if not (o.cue_span and _within(o.cue_span[0], cand.segments))]
+        kept.append(cand)
+    return sorted(direct + kept, key=lambda c: c.start)
+
+
+def _register_affiliations(article: Article, resolver: SpeakerResolver) -> dict[str, Resolved]:
+    """Affiliation written just before a name ("North Korean leader Kim Jong Un")."""
+    found: dict[str, Resolved] = {}
+    for pos, name in resolver.register.names:
+        window = article.text[max(0, pos - 60) : pos]
+        window = re.split(r"[.;:!?\n]|,\s", window)[-1]
+        mentions = resolver.entities.find(window, article.lang)
+        if mentions:
+            entity = mentions[-1].entity
+            country = resolver.entities.country_of(entity) or entity
+            found.setdefault(name, Resolved(name, "person", affiliation=country.name,
+                                            affiliation_qid=country.qid or None))
+    return found
+
+
+def extract_article(article: Article) -> list[Quote]:
+    lex = load_lexicon(article.lang)
+    entities = load_entities()
+    resolver = SpeakerResolver(article.lang, lex, entities, article.text)
+    paragraphs = article.paragraphs()
+    quoted = find_quoted(article.text, paragraphs)
+    if article.lang == "en":
+        candidates, fragments, extra = _candidates_en(article, paragraphs, quoted, resolver)
+    else:
+        candidates, fragments, extra = _candidates_no(article, paragraphs, quoted, resolver,
+                                                      entities)
+    candidates = [c for c in _select(candidates) if not article.is_excluded(c.start, c.end)]
+    known = _register_affiliations(article, resolver)
+
+    # speakers, in reading order; quotes without attribution continue the previous speaker
+    resolved: list[Resolved] = []
+    previous: tuple[Candidate, Resolved] | None = None
+    para_index = {i: p for i, p in enumerate(paragraphs)}
+    def paragraph_of(pos: int) -> int:
+        return next((i for i, (s, e) in para_index.items() if s <= pos <= e), -1)
+    for cand in candidates:
+        if cand.mention is not None:
+            res = resolver.resolve(
+                cand.mention.text,
+                article.text[cand.mention.phrase_start : cand.mention.phrase_end],
+                cand.mention.start, orgs=extra["orgs"](cand),
+                is_person_name=extra["person"](cand) or (
+                    article.lang == "no" and cand.cue_span is not None
+                    and cand.cue_span[0] < cand.mention.start
+                ),
+            )
+        elif previous is not None and previous[0].kind == "direct" and (
+            paragraph_of(cand.start) - paragraph_of(previous[0].end) <= 1
+        ):
+            res = previous[1]
+        else:
+            res = Resolved(None, "unknown")
+        if res.speaker and res.affiliation is None and res.speaker in known:
+            res.affiliation = known[res.speaker].affiliation
+            res.affiliation_qid = known[res.speaker].affiliation_qid
+        resolved.append(res)
+        if res.speaker:
+            previous = (cand, res)
+
+    # one affiliation per speaker; unnamed roles linked to the one named speaker that fits
+    by_speaker: dict[str, Resolved] = {}
+    for res in resolved:
+        if res.speaker and res.affiliation and not res.description:
+            by_speaker.setdefault(res.speaker, res)
+    for res in resolved:
+        if res.speaker and not res.affiliation and res.speaker in by_speaker:
+            res.affiliation = by_speaker[res.speaker].affiliation
+            res.affiliation_qid = by_speaker[res.speaker].affiliation_qid
+    people = {r.speaker: r for r in resolved if r.speaker_type == "person" and not r.description}
+    for res in resolved:
+        if res.role and res.affiliation:
+            same = [p for p in people.values() if p.affiliation == res.affiliation]
+            if len(same) == 1:
+                res.speaker, res.speaker_type, res.description = same[0].speaker, "person", False
+
+    # fragments in quote marks inside reported speech make it a mixed quote
+    for cand in candidates:
+        inside = [q for q in fragments if cand.kind != "direct"
+                  and any(s <= q.start and q.end <= e for s, e in cand.segments)]
+        if inside:
+            cand.kind = "mixed"
+            cand.fragments = [_inner(article.text, q) for q in inside]  # type: ignore[attr-defined]
+
+    quotes: list[Quote] = []
+    seen: Counter[str] = Counter()
+    sentences: list[tuple[int, int]] = extra["sentences"]
+    for cand, res in zip(candidates, resolved, strict=True):
+        segments = [_clean_segment(article.text, s, e) for s, e in cand.segments]
+        segments = [(s, e) for s, e in segments if e > s]
+        if not segments:
+            continue
+        text = " ".join(article.text[s:e] for s, e in segments)
+        points = [segments[0][0], segments[-1][1] - 1]
+        if cand.cue_span:
+            points.append(cand.cue_span[0])
+        covering = [sp for sp in sentences if any(sp[0] <= p < sp[1] for p in points)]
+        s_start = min([sp[0] for sp in covering] or [cand.sentence[0]])
+        s_end = max([sp[1] for sp in covering] or [cand.sentence[1]])
+        qid = quote_id(article.article_id, text, seen[text])
+        seen[text] += 1
+        m = cand.mention
+        quotes.append(Quote(
+            quote_id=qid, article_id=article.article_id, lang=article.lang, kind=cand.kind,
+            text=text, start=segments[0][0], end=segments[-1][1],
+            segments=[[s, e] for s, e in segments],
+            speaker=res.speaker, speaker_mention=m.text if m else None,
+            speaker_start=m.start if m else None, speaker_end=m.end if m else None,
+            speaker_type=res.speaker_type, speaker_qid=res.speaker_qid,
+            collective=res.collective, affiliation=res.affiliation,
+            affiliation_qid=res.affiliation_qid, cue=cand.cue or None,
+            sentence=article.text[s_start:s_end], sentence_start=s_start, sentence_end=s_end,
+            fragments=list(getattr(cand, "fragments", [])),
+        ))
+    return quotes
+
+
+def extract_file(path: str | Path, lang: str = "auto") -> list[Quote]:
+    return extract_article(read_article(path, lang))
+
+
+def extract_files(
+    paths: list[Path], lang: str = "auto"
+) -> Iterator[tuple[Path, list[Quote] | None, InputError | None]]:
+    """Each file's quotes, or the error that stopped it; one bad file never stops the rest."""
+    for path in paths:
+        try:
+            yield path, extract_file(path, lang), None
+        except InputError as exc:
+            yield path, None, exc

@@ -1,0 +1,212 @@
+"""From a speaker mention as written to a canonical speaker, its type and affiliation.
+
+Shared by both languages. Names are matched against the article's register of full person
+names ("Liu" -> "Liu Xiaoming"), pronouns go to the last compatible speaker, countries and
+organisations go through the entity table, and the affiliation comes from the words around
+the name ("Chinese envoy Liu", "USAs utenriksminister Antony Blinken").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quotestance.entities import Entity, EntityTable
+from quotestance.lexicon import Lexicon
+
+DETERMINERS = {
+    "en": {"the", "a", "an", "another", "former", "then", "this", "that", "these", "those", "his",
+           "her", "their", "its", "our", "one", "two", "some", "many", "several", "other", "both"},
+    "no": {"den", "det", "de", "en", "et", "ei", "tidligere", "daværende", "to", "tre", "flere",
+           "mange", "noen", "andre", "begge", "hans", "hennes", "deres"},
+}
+GROUP_WORDS = {
+    "en": {"countries", "nations", "sides", "governments", "leaders", "allies", "two", "both"},
+    "no": {"landene", "partene", "lederne", "de to", "begge", "to"},
+}
+TOKEN = re.compile(r"[\w][\w.'’-]*")
+
+
+def name_key(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s-]+", name.lower().replace("’", "'")) if t]
+
+
+def is_capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+@dataclass
+class Resolved:
+    speaker: str | None
+    speaker_type: str
+    speaker_qid: str | None = None
+    collective: bool = False
+    affiliation: str | None = None
+    affiliation_qid: str | None = None
+    description: bool = False  # an unnamed role ("China's ambassador"), may be linked to a name
+    role: bool = False
+
+
+@dataclass
+class NameRegister:
+    """Full person names of one article, in order of first appearance, with positions."""
+
+    names: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, position: int, name: str) -> None:
+        if len(name_key(name)) >= 2 and all(n != name for _, n in self.names):
+            self.names.append((position, name))
+
+    def full_name(self, short: str, position: int) -> str | None:
+        key = name_key(short)
+        if not key:
+            return None
+        matches = [
+            (pos, name) for pos, name in self.names if set(key) <= set(name_key(name))
+        ]
+        if not matches:
+            return None
+        before = [m for m in matches if m[0] <= position]
+        chosen = max(before) if before else min(matches)
+        return chosen[1]
+
+
+class SpeakerResolver:
+    def __init__(self, lang: str, lexicon: Lexicon, entities: EntityTable, text: str) -> None:
+        self.lang = lang
+        self.lex = lexicon
+        self.entities = entities
+        self.text = text
+        self.register = NameRegister()
+        self.last: dict[str, Resolved] = {}
+
+    # -- pieces -----------------------------------------------------------------------------
+    def _strip_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
+        """(name tokens, stripped words, whether a title word was seen): titles, determiners,
+        lower-case words and leading places or demonyms ("North Korean leader") go."""
+        stripped: list[str] = []
+        titled = False
+        i = 0
+        while i < len(tokens):
+            for n in (3, 2, 1):
+                if i + n > len(tokens):
+                    continue
+                words = tokens[i : i + n]
+                phrase = " ".join(words)
+                bare = re.sub(r"(’s|'s)$", "", phrase)
+                if phrase.lower() in self.lex.titles:
+                    titled = True
+                elif not (
+                    self.entities.lookup(bare, self.lang) or self.entities.lookup(phrase, self.lang)
+                    or (n == 1 and (phrase.lower() in DETERMINERS[self.lang]
+                                    or not is_capitalised(phrase)))
+                ):
+                    continue
+                stripped.extend(words)
+                i += n
+                break
+            else:
+                break
+        return tokens[i:], stripped, titled
+
+    def _affiliation(
+        self, phrase: str, exclude: str, orgs: list[str]
+    ) -> tuple[str | None, str | None]:
+        for m in self.entities.find(phrase, self.lang):
+            if exclude and m.text in exclude.split():
+                continue
+            country = self.entities.country_of(m.entity)
+            chosen: Entity = country or m.entity
+            return chosen.name, chosen.qid or None
+        for org in orgs:
+            if org not in exclude:
+                return org, None
+        return None, None
+
+    # -- main -------------------------------------------------------------------------------
+    def resolve(
+        self, mention: str, phrase: str, position: int, orgs: list[str] | None = None,
+        is_person_name: bool = False,
+    ) -> Resolved:
+        orgs = orgs or []
+        text = mention.strip().strip(",.;:")
+        low = text.lower()
+        # pronouns
+        if low in self.lex.pronouns:
+            ref = self.lex.pronouns[low]
+            previous = self.last.get(ref)
+            if previous is None and ref == "group":
+                previous = self.last.get("thing")
+            if previous is None and ref == "person":
+                named = [name for pos, name in self.register.names if pos < position]
+                if named:
+                    return self._remember(Resolved(named[-1], "person"))
+            if previous is not None:
+                return Resolved(**{**previous.__dict__})
+            return Resolved(None, "unknown", collective=ref != "person")
+        # a whole mention that is a known country or organisation
+        entity = self.entities.lookup(text, self.lang) or self.entities.lookup(
+            re.sub(r"^(the|The)\s+", "", text), self.lang
+        )
+        if entity is not None:
+            return self._entity(entity)
+        tokens = TOKEN.findall(text)
+        name_tokens, _stripped, titled = self._strip_titles(tokens)
+        name = " ".join(name_tokens)
+        if name_tokens and all(is_capitalised(t) for t in name_tokens) and (
+            is_person_name or titled or len(name_tokens) >= 2
+            or self.register.full_name(name, position)
+        ):
+            entity = self.entities.lookup(name, self.lang)
+            if entity is not None:
+                return self._entity(entity)
+            full = self.register.full_name(name, position) or name
+            self.register.add(position, full)
+            aff, aff_qid = self._affiliation(phrase, full, orgs)
+            return self._remember(Resolved(full, "person", affiliation=aff, affiliation_qid=aff_qid))
+        # a plural or group: "the US and Seoul", "USA, Sør-Korea og Japan"
+        parts = [p for p in re.split(r",\s*|\s+(?:and|og)\s+", text) if p]
+        if len(parts) > 1:
+            found = [self.entities.lookup(re.sub(r"^(the|The)\s+", "", p), self.lang) for p in parts]
+            if all(found):
+                kinds = {e.type for e in found if e}
+                kind = kinds.pop() if len(kinds) == 1 else "unknown"
+                named = [e.name for e in found if e]
+                names = ", ".join(named[:-1]) + " and " + named[-1]
+                return self._remember(Resolved(names, kind if kind in ("country", "organisation")
+                                               else "unknown", collective=True), group=True)
+        # an unnamed source: a description, a document, a group
+        words = low.split()
+        head = words[-1] if words else ""
+        collective = (
+            head in self.lex.source_nouns
+            or any(w in GROUP_WORDS[self.lang] for w in words)
+            or low in GROUP_WORDS[self.lang]
+            or head.endswith("s") and self.lang == "en" and head not in {"news", "boss"}
+        )
+        aff, aff_qid = self._affiliation(phrase, "", orgs)
+        is_role = any(t.lower() in self.lex.titles for t in tokens)
+        resolved = Resolved(
+            text or None, "unknown", collective=collective, affiliation=aff,
+            affiliation_qid=aff_qid, description=True, role=is_role and not collective,
+        )
+        if collective:
+            return self._remember(resolved, group=True)
+        return self._remember(resolved) if is_role else resolved
+
+    def _entity(self, entity: Entity) -> Resolved:
+        country = self.entities.country_of(entity)
+        resolved = Resolved(
+            entity.name,
+            entity.type if entity.type in ("country", "organisation") else "unknown",
+            speaker_qid=entity.qid or None,
+            collective=True,
+            affiliation=(country or entity).name,
+            affiliation_qid=(country or entity).qid or None,
+        )
+        self.last["thing"] = resolved
+        return resolved
+
+    def _remember(self, resolved: Resolved, group: bool = False) -> Resolved:
+        self.last["group" if group else "person"] = resolved
+        return resolved

@@ -1,0 +1,135 @@
+"""Word lists as data: speech verbs, cue phrases, titles, pronouns and source nouns per language.
+
+Every list lives in ``quotestance/resources/<lang>/`` (or a folder the user points to) so that a
+user extends extraction by editing a file, not code. A malformed row is an ``InputError`` naming
+the file and line.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from quotestance.errors import InputError
+
+LANGUAGES = ("en", "no")
+FRAMES = ("say", "object", "appeal", "commit", "as")
+REFERENTS = ("person", "group", "thing")
+
+
+def resource_dir() -> Path:
+    return Path(str(resources.files("quotestance") / "resources"))
+
+
+def read_table(
+    path: Path, columns: tuple[str, ...], required: int = 0
+) -> list[tuple[int, list[str]]]:
+    """Rows of a tab-separated file with a header, skipping blank and ``#`` lines.
+
+    Returns ``(line_number, fields)``; missing trailing fields are empty strings. The column
+    numbered ``required`` must not be empty.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read word list ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "word list is not valid UTF-8") from exc
+    rows: list[tuple[int, list[str]]] = []
+    header_seen = False
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        fields = raw.split("\t")
+        if not header_seen:
+            if tuple(f.strip() for f in fields) != columns:
+                raise InputError(
+                    path, f"header must be {'<TAB>'.join(columns)!r}, got {raw!r}", number
+                )
+            header_seen = True
+            continue
+        if len(fields) > len(columns):
+            raise InputError(
+                path, f"expected {len(columns)} tab-separated columns, got {len(fields)}", number
+            )
+        fields = [f.strip() for f in fields] + [""] * (len(columns) - len(fields))
+        if required >= 0 and not fields[required]:
+            raise InputError(path, f"empty {columns[required]!r}", number)
+        rows.append((number, fields))
+    if not header_seen:
+        raise InputError(path, "no header line")
+    return rows
+
+
+def read_list(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read word list ({exc.strerror})") from exc
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True)
+class Verb:
+    lemma: str
+    frame: str
+    form: str  # the surface form, lower-case, possibly several words
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    verbs: dict[str, Verb]  # lower-case surface form (one or more words) -> verb
+    lemmas: dict[str, str]  # lemma -> frame
+    cue_phrases: tuple[str, ...]
+    titles: frozenset[str]
+    pronouns: dict[str, str]
+    source_nouns: frozenset[str]
+
+    @property
+    def max_verb_words(self) -> int:
+        return max((len(f.split()) for f in self.verbs), default=1)
+
+    def verb_at(self, words: list[str], i: int) -> Verb | None:
+        """The longest verb form starting at ``words[i]`` (lower-cased comparison)."""
+        for n in range(min(self.max_verb_words, len(words) - i), 0, -1):
+            form = " ".join(w.lower() for w in words[i : i + n])
+            if form in self.verbs:
+                return self.verbs[form]
+        return None
+
+
+@functools.cache
+def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+    base = (Path(folder) if folder else resource_dir()) / lang
+    verbs: dict[str, Verb] = {}
+    lemmas: dict[str, str] = {}
+    path = base / "speech_verbs.tsv"
+    for number, (lemma, frame, forms) in read_table(path, ("lemma", "frame", "forms")):
+        if frame not in FRAMES:
+            raise InputError(path, f"unknown frame {frame!r}; expected one of {FRAMES}", number)
+        lemmas[lemma.lower()] = frame
+        for form in {lemma, *(f.strip() for f in forms.split(",") if f.strip())}:
+            verbs[form.lower()] = Verb(lemma.lower(), frame, form.lower())
+    phrases = tuple(
+        p.lower() for _, (p, _pos) in read_table(base / "cue_phrases.tsv", ("phrase", "position"))
+    )
+    pronouns: dict[str, str] = {}
+    path = base / "pronouns.tsv"
+    for number, (pronoun, ref) in read_table(path, ("pronoun", "refers_to")):
+        if ref not in REFERENTS:
+            raise InputError(path, f"unknown referent {ref!r}; expected one of {REFERENTS}", number)
+        pronouns[pronoun.lower()] = ref
+    return Lexicon(
+        lang=lang,
+        verbs=verbs,
+        lemmas=lemmas,
+        cue_phrases=tuple(sorted(phrases, key=len, reverse=True)),
+        titles=frozenset(t.lower() for t in read_list(base / "titles.txt")),
+        pronouns=pronouns,
+        source_nouns=frozenset(s.lower() for s in read_list(base / "source_nouns.txt")),
+    )
