@@ -6,9 +6,13 @@ from conftest import only
 
 
 def test_curly_quote_then_attribution_with_title(extract):
-    q = only(extract(
-        "“We are concerned about the US’ intention to use Korean peninsula issues as a tool "
-        "for containing China,” Special Representative Liu Xiaoming told AFP in Paris.", "en"))
+    q = only(
+        extract(
+            "“We are concerned about the US’ intention to use Korean peninsula issues as a tool "
+            "for containing China,” Special Representative Liu Xiaoming told AFP in Paris.",
+            "en",
+        )
+    )
     assert q.kind == "direct"
     assert q.text.startswith("We are concerned") and q.text.endswith("containing China")
     assert q.speaker == "Liu Xiaoming"
@@ -18,18 +22,26 @@ def test_curly_quote_then_attribution_with_title(extract):
 
 
 def test_straight_quotes_after_colon(extract):
-    q = only(extract(
-        'Senator Elizabeth Warren said: "This bill is a giveaway to the banks and we will '
-        'fight it."', "en"))
+    q = only(
+        extract(
+            'Senator Elizabeth Warren said: "This bill is a giveaway to the banks and we will '
+            'fight it."',
+            "en",
+        )
+    )
     assert q.kind == "direct"
     assert q.text == "This bill is a giveaway to the banks and we will fight it."
     assert q.speaker == "Elizabeth Warren"
 
 
 def test_british_single_quotes(extract):
-    q = only(extract(
-        "‘We will not be rushed into a bad deal,’ Prime Minister Theresa May told "
-        "reporters in Brussels.", "en"))
+    q = only(
+        extract(
+            "‘We will not be rushed into a bad deal,’ Prime Minister Theresa May told "
+            "reporters in Brussels.",
+            "en",
+        )
+    )
     assert q.text == "We will not be rushed into a bad deal"
     assert q.speaker == "Theresa May"
 
@@ -38,7 +50,9 @@ def test_low_and_guillemet_marks(extract):
     qs = extract(
         "„Our patience is not endless,“ Chancellor Olaf Scholz said in Berlin.\n"
         "«The sanctions will stay in place until the war ends,» Josep Borrell told "
-        "journalists.", "en")
+        "journalists.",
+        "en",
+    )
     assert [q.speaker for q in qs] == ["Olaf Scholz", "Josep Borrell"]
     assert all(q.kind == "direct" for q in qs)
 
@@ -48,7 +62,9 @@ def test_inverted_attribution_resolves_short_name_and_affiliation(extract):
         "Special Representative Liu Xiaoming spoke in Paris on Friday.\n"
         "“People focus on the launches and nuclear tests of the DPRK, but they ignore the "
         "reason why they are doing this is a lack of a mechanism, a security structure” to "
-        "guarantee peace on the peninsula, said Chinese envoy Liu.", "en")
+        "guarantee peace on the peninsula, said Chinese envoy Liu.",
+        "en",
+    )
     q = only(qs)
     assert q.speaker == "Liu Xiaoming"
     assert q.speaker_mention == "Chinese envoy Liu"
@@ -60,24 +76,35 @@ def test_pronoun_resolves_to_last_named_speaker(extract):
     qs = extract(
         "“We are concerned about the US’ intention,” Special Representative Liu Xiaoming "
         "told AFP.\n"
-        "“It’s part of their Indo-Pacific strategy... to gang up allies,” he added.", "en")
+        "“It’s part of their Indo-Pacific strategy... to gang up allies,” he added.",
+        "en",
+    )
     assert [q.speaker for q in qs] == ["Liu Xiaoming", "Liu Xiaoming"]
     assert qs[1].speaker_mention == "he" and qs[1].cue == "added"
 
 
 def test_quote_split_by_attribution_is_one_quote(extract):
-    q = only(extract(
-        "“The message sent to the DPRK is still pressure,” Mr Liu said, “so that made "
-        "dialogue impossible.”", "en"))
+    q = only(
+        extract(
+            "“The message sent to the DPRK is still pressure,” Mr Liu said, “so that made "
+            "dialogue impossible.”",
+            "en",
+        )
+    )
     assert len(q.segments) == 2
-    assert q.text == "The message sent to the DPRK is still pressure so that made dialogue impossible."
+    assert (
+        q.text
+        == "The message sent to the DPRK is still pressure so that made dialogue impossible."
+    )
 
 
 def test_quote_running_over_two_paragraphs(extract):
     first, second = extract(
         "“We have made it very clear that this is unacceptable,” said Jens Stoltenberg, "
         "the NATO secretary general. “The alliance will respond.\n"
-        "“Nobody should doubt our resolve,” he said.", "en")
+        "“Nobody should doubt our resolve,” he said.",
+        "en",
+    )
     assert first.speaker == second.speaker == "Jens Stoltenberg"
     assert len(second.segments) == 2  # one quote across the paragraph break
     assert second.text == "The alliance will respond. Nobody should doubt our resolve"
@@ -87,7 +114,9 @@ def test_multi_paragraph_quote_without_closing_mark(extract):
     qs = extract(
         "Mayor Eric Adams described the plan at City Hall. He said:\n"
         "“We are going to put more officers on the subway at night.\n"
-        "“And we are going to make sure every station is staffed.”", "en")
+        "“And we are going to make sure every station is staffed.”",
+        "en",
+    )
     q = only(qs)
     assert len(q.segments) == 2
     assert q.text.endswith("every station is staffed.")
@@ -98,10 +127,13 @@ def test_multi_paragraph_quote_without_closing_mark(extract):
 
 
 def test_said_that(extract):
-    q = only(extract(
-        "Kurt Campbell, the US Deputy Secretary of State, highlighted that China is "
-        "particularly concerned about the growing engagement between Moscow and Pyongyang.",
-        "en"))
+    q = only(
+        extract(
+            "Kurt Campbell, the US Deputy Secretary of State, highlighted that China is "
+            "particularly concerned about the growing engagement between Moscow and Pyongyang.",
+            "en",
+        )
+    )
     assert q.kind == "indirect"
     assert q.speaker == "Kurt Campbell"
     assert q.speaker_mention == "Kurt Campbell"  # the apposition is not the name
@@ -110,86 +142,126 @@ def test_said_that(extract):
 
 
 def test_said_without_that(extract):
-    q = only(extract(
-        "China ally Pyongyang said on Friday it had successfully tested a solid-fuel "
-        "ballistic missile.", "en"))
+    q = only(
+        extract(
+            "China ally Pyongyang said on Friday it had successfully tested a solid-fuel "
+            "ballistic missile.",
+            "en",
+        )
+    )
     assert q.speaker == "North Korea" and q.speaker_type == "country" and q.collective
     assert q.speaker_qid == "Q423"
     assert "successfully tested" in q.text
 
 
 def test_told_agency(extract):
-    q = only(extract(
-        "Foreign Minister Sergei Lavrov told Reuters the talks had failed because of Western "
-        "pressure.", "en"))
+    q = only(
+        extract(
+            "Foreign Minister Sergei Lavrov told Reuters the talks had failed because of Western "
+            "pressure.",
+            "en",
+        )
+    )
     assert q.speaker == "Sergei Lavrov" and q.cue == "told"
     assert q.text.startswith("the talks had failed")
 
 
 def test_accused_of(extract):
-    q = only(extract(
-        "Dennis Wilder, a former CIA official, criticized Beijing for failing to address the "
-        "growing military alliance between Russia and North Korea.", "en"))
+    q = only(
+        extract(
+            "Dennis Wilder, a former CIA official, criticized Beijing for failing to address the "
+            "growing military alliance between Russia and North Korea.",
+            "en",
+        )
+    )
     assert q.speaker == "Dennis Wilder"
     assert q.affiliation == "United States"  # CIA belongs to the United States
     assert q.text.startswith("Beijing for failing")
 
 
 def test_complained_that(extract):
-    q = only(extract(
-        "Mr Liu complained that North Korean gestures during the Trump administration had "
-        "not been met with such action from Washington.", "en"))
+    q = only(
+        extract(
+            "Mr Liu complained that North Korean gestures during the Trump administration had "
+            "not been met with such action from Washington.",
+            "en",
+        )
+    )
     assert q.speaker == "Liu" and q.cue == "complained"
     assert q.text.startswith("North Korean gestures")
 
 
 def test_according_to(extract):
-    q = only(extract(
-        "According to Paparo, North Korea is supplying Russia with artillery and missile "
-        "systems in exchange for advanced technology.", "en"))
+    q = only(
+        extract(
+            "According to Paparo, North Korea is supplying Russia with artillery and missile "
+            "systems in exchange for advanced technology.",
+            "en",
+        )
+    )
     assert q.speaker == "Paparo" and q.cue == "according to"
     assert q.text.startswith("North Korea is supplying")
 
 
 def test_parenthetical_argued(extract):
-    q = only(extract(
-        "Professor Emi Mifune from Komazawa University spoke on Monday.\n"
-        "A Russian defeat, Mifune argued, could have negative implications for China’s "
-        "ambitions in Taiwan.", "en"))
+    q = only(
+        extract(
+            "Professor Emi Mifune from Komazawa University spoke on Monday.\n"
+            "A Russian defeat, Mifune argued, could have negative implications for China’s "
+            "ambitions in Taiwan.",
+            "en",
+        )
+    )
     assert q.speaker == "Emi Mifune"
     assert q.text.startswith("A Russian defeat") and "Mifune argued" not in q.text
 
 
 def test_urged_to(extract):
-    q = only(extract(
-        "Secretary of State Antony Blinken urged China to use its influence to pull North "
-        "Korea back from dangerous behaviour.", "en"))
+    q = only(
+        extract(
+            "Secretary of State Antony Blinken urged China to use its influence to pull North "
+            "Korea back from dangerous behaviour.",
+            "en",
+        )
+    )
     assert q.speaker == "Antony Blinken" and q.cue == "urged"
     assert q.text.startswith("China to use its influence")
 
 
 def test_participle_inherits_subject(extract):
-    q = only(extract(
-        "China pushes for a “dual-track” approach to ending Pyongyang’s nuclear drive, saying "
-        "world powers should offer relief from UN Security Council sanctions.", "en"))
+    q = only(
+        extract(
+            "China pushes for a “dual-track” approach to ending Pyongyang’s nuclear drive, saying "
+            "world powers should offer relief from UN Security Council sanctions.",
+            "en",
+        )
+    )
     assert q.speaker == "China" and q.cue == "saying"
     assert "dual-track" not in q.text  # a scare quote outside the reported clause
 
 
 def test_mixed_quote(extract):
-    q = only(extract(
-        "In September 2022, North Korean leader Kim Jong Un said the North’s status as a "
-        "nuclear power was now “irreversible”.", "en"))
+    q = only(
+        extract(
+            "In September 2022, North Korean leader Kim Jong Un said the North’s status as a "
+            "nuclear power was now “irreversible”.",
+            "en",
+        )
+    )
     assert q.kind == "mixed"
     assert q.fragments == ["irreversible"]
     assert q.speaker == "Kim Jong Un" and q.affiliation == "North Korea"
 
 
 def test_mixed_quote_with_describing(extract):
-    q = only(extract(
-        "Admiral Samuel Paparo, the commander of US Indo-Pacific Command, commented on the "
-        "evolving dynamic, describing it as a “transactional symbiosis” between Russia and "
-        "North Korea.", "en"))
+    q = only(
+        extract(
+            "Admiral Samuel Paparo, the commander of US Indo-Pacific Command, commented on the "
+            "evolving dynamic, describing it as a “transactional symbiosis” between Russia and "
+            "North Korea.",
+            "en",
+        )
+    )
     assert q.kind == "mixed" and q.fragments == ["transactional symbiosis"]
     assert q.speaker == "Samuel Paparo" and q.affiliation == "United States"
 
@@ -199,7 +271,8 @@ def test_description_speaker_is_linked_to_the_named_envoy(extract):
         "China’s ambassador for the Korean peninsula on Friday accused the US of “using” "
         "regional tensions to reinforce an anti-Beijing alliance.\n"
         "“We are concerned,” said Chinese envoy Liu Xiaoming, “about the US’ intention.”",
-        "en")
+        "en",
+    )
     assert [q.speaker for q in qs] == ["Liu Xiaoming", "Liu Xiaoming"]
     assert qs[0].speaker_mention == "China’s ambassador"
     assert qs[0].kind == "mixed"
@@ -209,34 +282,57 @@ def test_description_speaker_is_linked_to_the_named_envoy(extract):
 
 
 def test_scare_quotes_and_titles_are_not_quotes(extract):
-    assert extract(
-        "For their part, the US and Seoul point to Mr Kim’s order to his army earlier this "
-        "year to step up preparations for “real war” as justification for their own drills.\n"
-        "The film “Gone with the Wind” was shown again on Sunday.", "en") == []
+    assert (
+        extract(
+            "For their part, the US and Seoul point to Mr Kim’s order to his army earlier this "
+            "year to step up preparations for “real war” as justification for their own drills.\n"
+            "The film “Gone with the Wind” was shown again on Sunday.",
+            "en",
+        )
+        == []
+    )
 
 
 def test_no_cue_no_quote(extract):
-    assert extract(
-        "Tensions have been rising over recent weeks across the Korean peninsula, with the "
-        "North carrying out a string of missile tests.", "en") == []
+    assert (
+        extract(
+            "Tensions have been rising over recent weeks across the Korean peninsula, with the "
+            "North carrying out a string of missile tests.",
+            "en",
+        )
+        == []
+    )
 
 
 def test_negated_speech_verb_is_not_a_quote(extract):
-    assert extract(
-        "While China has not directly criticized Russia for its growing partnership with "
-        "North Korea, the silence has raised questions.", "en") == []
+    assert (
+        extract(
+            "While China has not directly criticized Russia for its growing partnership with "
+            "North Korea, the silence has raised questions.",
+            "en",
+        )
+        == []
+    )
 
 
 def test_collective_speakers_are_kept_and_marked(extract):
-    q = only(extract(
-        "The foreign ministry said in a statement that the drills were a provocation "
-        "against the region.", "en"))
+    q = only(
+        extract(
+            "The foreign ministry said in a statement that the drills were a provocation "
+            "against the region.",
+            "en",
+        )
+    )
     assert q.collective and q.speaker == "The foreign ministry"
     assert q.speaker_type == "unknown"
 
 
 def test_affiliation_from_a_place_in_the_apposition(extract):
-    q = only(extract(
-        "Professor Hideya Kurata, a defense expert in Japan, added that China’s position on "
-        "the issue is not one of explicit approval but rather discomfort.", "en"))
+    q = only(
+        extract(
+            "Professor Hideya Kurata, a defense expert in Japan, added that China’s position on "
+            "the issue is not one of explicit approval but rather discomfort.",
+            "en",
+        )
+    )
     assert q.speaker == "Hideya Kurata" and q.affiliation == "Japan"

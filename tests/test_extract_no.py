@@ -2,14 +2,20 @@
 
 from conftest import only
 
-LEAD = "USAs utenriksminister Antony Blinken møtte torsdag Sør-Koreas utenriksminister Park Jin i Seoul.\n"
+LEAD = (
+    "USAs utenriksminister Antony Blinken møtte torsdag Sør-Koreas utenriksminister "
+    "Park Jin i Seoul.\n"
+)
 
 
 def test_dash_quote_with_inverted_attribution(extract):
-    q = only(extract(
-        LEAD + "– Vi ser Nord-Korea forsyne Russland med militært utstyr til landets brutale "
-        "aggresjon mot Ukraina. Det er en reell trussel mot Sør-Koreas sikkerhet, sa Blinken.",
-        "no"))
+    q = only(
+        extract(
+            LEAD + "– Vi ser Nord-Korea forsyne Russland med militært utstyr til landets brutale "
+            "aggresjon mot Ukraina. Det er en reell trussel mot Sør-Koreas sikkerhet, sa Blinken.",
+            "no",
+        )
+    )
     assert q.kind == "direct"
     assert q.text.startswith("Vi ser Nord-Korea") and q.text.endswith("Sør-Koreas sikkerhet")
     assert q.speaker == "Antony Blinken" and q.speaker_mention == "Blinken"
@@ -19,30 +25,43 @@ def test_dash_quote_with_inverted_attribution(extract):
 def test_dash_quote_with_pronoun(extract):
     qs = extract(
         LEAD + "Det angivelige militærsamarbeidet er i strid med Kinas egne interesser, "
-        "ifølge Park.\n– Om det er våpenavtaler, vil det bidra til økt spenning, sa han.", "no")
+        "ifølge Park.\n– Om det er våpenavtaler, vil det bidra til økt spenning, sa han.",
+        "no",
+    )
     assert [q.speaker for q in qs] == ["Park Jin", "Park Jin"]
     assert qs[1].speaker_mention == "han"
     assert qs[1].affiliation == "South Korea"
 
 
 def test_dash_quote_from_a_statement_is_collective(extract):
-    q = only(extract(
-        "– Våre tre land tar allerede steg for å bedre vår felles respons, heter det i en "
-        "uttalelse.", "no"))
+    q = only(
+        extract(
+            "– Våre tre land tar allerede steg for å bedre vår felles respons, heter det i en "
+            "uttalelse.",
+            "no",
+        )
+    )
     assert q.speaker == "en uttalelse" and q.collective and q.cue == "heter det"
 
 
 def test_dash_quote_with_title_and_party(extract):
-    q = only(extract(
-        "– Dette er en viktig dag for Norge, sier statsminister Jonas Gahr Støre (Ap) til NTB.",
-        "no"))
+    q = only(
+        extract(
+            "– Dette er en viktig dag for Norge, sier statsminister Jonas Gahr Støre (Ap) "
+            "til NTB.",
+            "no",
+        )
+    )
     assert q.speaker == "Jonas Gahr Støre"
     assert q.speaker_mention == "statsminister Jonas Gahr Støre"
 
 
 def test_dash_quote_split_by_attribution(extract):
-    q = only(extract(
-        "– Vi må stå sammen, sier Erna Solberg. – Ingen skal stå alene i denne krisen.", "no"))
+    q = only(
+        extract(
+            "– Vi må stå sammen, sier Erna Solberg. – Ingen skal stå alene i denne krisen.", "no"
+        )
+    )
     assert len(q.segments) == 2
     assert q.text == "Vi må stå sammen Ingen skal stå alene i denne krisen."
     assert q.speaker == "Erna Solberg"
@@ -51,34 +70,51 @@ def test_dash_quote_split_by_attribution(extract):
 def test_dash_quote_particle_verb_la_han_til(extract):
     qs = extract(
         "– Vi er bekymret for utviklingen, sier Erna Solberg.\n"
-        "– Det er for tidlig å si noe om konsekvensene, la hun til.", "no")
+        "– Det er for tidlig å si noe om konsekvensene, la hun til.",
+        "no",
+    )
     assert [q.speaker for q in qs] == ["Erna Solberg", "Erna Solberg"]
 
 
-def test_dash_paragraph_without_attribution_continues_speaker(extract):
-    qs = extract(
-        "– Vi er bekymret for utviklingen, sier Erna Solberg.\n"
-        "– Vi følger situasjonen tett sammen med våre allierte.", "no")
-    assert [q.speaker for q in qs] == ["Erna Solberg", "Erna Solberg"]
+def test_dash_paragraph_without_attribution_continues_the_quote(extract):
+    q = only(
+        extract(
+            "– Vi er bekymret for utviklingen, sier Erna Solberg.\n"
+            "– Vi følger situasjonen tett sammen med våre allierte.",
+            "no",
+        )
+    )
+    assert q.speaker == "Erna Solberg"
+    assert len(q.segments) == 2 and q.text.endswith("med våre allierte.")
 
 
 def test_guillemets_with_inverted_attribution(extract):
-    q = only(extract(
-        "«Kina har et unikt forhold til Nord-Korea», sa Antony Blinken på en pressekonferanse.",
-        "no"))
+    q = only(
+        extract(
+            "«Kina har et unikt forhold til Nord-Korea», sa Antony Blinken på en "
+            "pressekonferanse.",
+            "no",
+        )
+    )
     assert q.kind == "direct" and q.speaker == "Antony Blinken"
     assert q.text == "Kina har et unikt forhold til Nord-Korea"
 
 
 def test_guillemets_after_colon(extract):
-    q = only(extract(
-        "Utenriksminister Anniken Huitfeldt sier: «Dette er et brudd på folkeretten.»", "no"))
+    q = only(
+        extract(
+            "Utenriksminister Anniken Huitfeldt sier: «Dette er et brudd på folkeretten.»", "no"
+        )
+    )
     assert q.speaker == "Anniken Huitfeldt" and q.cue == "sier"
 
 
 def test_mener_at(extract):
-    q = only(extract(
-        "Forsker Ola Nordmann mener at sanksjonene ikke vil ha noen effekt på regimet.", "no"))
+    q = only(
+        extract(
+            "Forsker Ola Nordmann mener at sanksjonene ikke vil ha noen effekt på regimet.", "no"
+        )
+    )
     assert q.kind == "indirect" and q.speaker == "Ola Nordmann"
     assert q.text.startswith("sanksjonene ikke vil ha")
 
@@ -87,50 +123,71 @@ def test_ifolge_at_end_and_start(extract):
     qs = extract(
         LEAD + "Det angivelige militærsamarbeidet er i strid med Kinas egne interesser, "
         "ifølge Park.\nIfølge Blinken har Russland gitt teknologisk støtte til Nord-Korea.",
-        "no")
-    assert [(q.speaker, q.cue) for q in qs] == [("Park Jin", "ifølge"),
-                                               ("Antony Blinken", "Ifølge")]
+        "no",
+    )
+    assert [(q.speaker, q.cue) for q in qs] == [
+        ("Park Jin", "ifølge"),
+        ("Antony Blinken", "Ifølge"),
+    ]
     assert qs[0].text == "Det angivelige militærsamarbeidet er i strid med Kinas egne interesser"
     assert qs[1].text.startswith("har Russland gitt")
 
 
 def test_oppfordrer_til(extract):
-    q = only(extract(
-        LEAD + "Blinken oppfordrer også Kina til å hjelpe til med å stanse Nord-Koreas "
-        "«destabiliserende handlinger», blant annet landets mange rakettester.", "no"))
+    q = only(
+        extract(
+            LEAD + "Blinken oppfordrer også Kina til å hjelpe til med å stanse Nord-Koreas "
+            "«destabiliserende handlinger», blant annet landets mange rakettester.",
+            "no",
+        )
+    )
     assert q.speaker == "Antony Blinken" and q.cue == "oppfordrer"
     assert q.kind == "mixed" and q.fragments == ["destabiliserende handlinger"]
     assert q.text.startswith("Kina til å hjelpe")
 
 
 def test_inverted_reported_speech(extract):
-    q = only(extract(
-        "Situasjonen på halvøya er mer spent enn på mange år, mener Park Jin.", "no"))
+    q = only(extract("Situasjonen på halvøya er mer spent enn på mange år, mener Park Jin.", "no"))
     assert q.kind == "indirect" and q.speaker == "Park Jin"
     assert q.text == "Situasjonen på halvøya er mer spent enn på mange år"
 
 
 def test_countries_as_collective_speakers(extract):
-    q = only(extract(
-        "USA, Sør-Korea og Japan har fordømt det de sier er en flyt av våpen og militært "
-        "utstyr fra Nord-Korea til Russland.", "no"))
+    q = only(
+        extract(
+            "USA, Sør-Korea og Japan har fordømt det de sier er en flyt av våpen og militært "
+            "utstyr fra Nord-Korea til Russland.",
+            "no",
+        )
+    )
     assert q.speaker == "United States, South Korea and Japan"
     assert q.speaker_type == "country" and q.collective
 
 
 def test_group_noun_speaker(extract):
-    q = only(extract(
-        "Landene mistenker at Nord-Koreas leder Kim Jong-un ønsker russisk teknologi.", "no"))
+    q = only(
+        extract(
+            "Landene mistenker at Nord-Koreas leder Kim Jong-un ønsker russisk teknologi.", "no"
+        )
+    )
     assert q.collective and q.speaker_type == "unknown"
 
 
 def test_scare_quote_is_not_a_quote(extract):
-    assert extract(
-        "USA og Sør-Korea er «dypt bekymret» for styrket militært samarbeid mellom Russland "
-        "og Nord-Korea.", "no") == []
+    assert (
+        extract(
+            "USA og Sør-Korea er «dypt bekymret» for styrket militært samarbeid mellom Russland "
+            "og Nord-Korea.",
+            "no",
+        )
+        == []
+    )
 
 
 def test_no_cue_no_quote(extract):
-    assert extract(
-        "USAs president Joe Biden ventes å møte Kinas president Xi Jinping neste uke.",
-        "no") == []
+    assert (
+        extract(
+            "USAs president Joe Biden ventes å møte Kinas president Xi Jinping neste uke.", "no"
+        )
+        == []
+    )

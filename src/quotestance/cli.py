@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from quotestance.errors import QuotestanceError
 from quotestance.log import logger, progress_enabled, setup_logging
+
+if TYPE_CHECKING:
+    from quotestance.extract import Quote
 
 app = typer.Typer(
     help="Who said what about whom, and how: quotes, speakers, targets and stance in news.",
@@ -22,8 +26,9 @@ app = typer.Typer(
 @app.callback()
 def main(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")] = False,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
-                                         help="More detail (repeatable).")] = 0,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More detail (repeatable).")
+    ] = 0,
 ) -> None:
     setup_logging(verbose, quiet)
 
@@ -37,7 +42,9 @@ def fail(message: str) -> None:
 def extract(
     articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html).")],
     lang: Annotated[str, typer.Option(help="en, no or auto (detect per article).")] = "auto",
-    out: Annotated[Path | None, typer.Option(help="Write JSON Lines here (default: stdout).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write JSON Lines here (default: stdout).")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
 ) -> None:
     """Find every quote in ARTICLES with its speaker; one JSON object per quote."""
@@ -52,10 +59,12 @@ def extract(
         fail(f"{out}: already exists; pass --force to overwrite it")
     records: list[dict] = []
     failed = 0
+    results: Iterable[tuple[Path, list[Quote] | None, QuotestanceError | None]]
     results = extract_files(articles, lang)
     if progress_enabled() and len(articles) > 1:
-        results = track(results, total=len(articles), description="extracting",
-                        console=None, transient=True)
+        results = track(
+            results, total=len(articles), description="extracting", console=None, transient=True
+        )
     for path, quotes, error in results:
         if error is not None:
             failed += 1
@@ -69,8 +78,9 @@ def extract(
             sys.stdout.write(dumps_jsonl(records))
         else:
             write_jsonl(records, out, force=force)
-            logger.info("wrote %d quotes from %d articles to %s", len(records),
-                        len(articles) - failed, out)
+            logger.info(
+                "wrote %d quotes from %d articles to %s", len(records), len(articles) - failed, out
+            )
     except QuotestanceError as exc:
         fail(str(exc))
     if failed:

@@ -74,8 +74,11 @@ def read_list(path: Path) -> list[str]:
 @dataclass(frozen=True)
 class Verb:
     lemma: str
-    frame: str
+    frame: str  # one frame, or several tried in order: "say|object"
     form: str  # the surface form, lower-case, possibly several words
+
+    def has(self, *frames: str) -> bool:
+        return any(f in self.frame.split("|") for f in frames)
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,12 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
     lemmas: dict[str, str] = {}
     path = base / "speech_verbs.tsv"
     for number, (lemma, frame, forms) in read_table(path, ("lemma", "frame", "forms")):
-        if frame not in FRAMES:
-            raise InputError(path, f"unknown frame {frame!r}; expected one of {FRAMES}", number)
+        if not frame or any(f not in FRAMES for f in frame.split("|")):
+            raise InputError(
+                path,
+                f"unknown frame {frame!r}; expected one or more of {FRAMES} joined by |",
+                number,
+            )
         lemmas[lemma.lower()] = frame
         for form in {lemma, *(f.strip() for f in forms.split(",") if f.strip())}:
             verbs[form.lower()] = Verb(lemma.lower(), frame, form.lower())
@@ -122,7 +129,9 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
     path = base / "pronouns.tsv"
     for number, (pronoun, ref) in read_table(path, ("pronoun", "refers_to")):
         if ref not in REFERENTS:
-            raise InputError(path, f"unknown referent {ref!r}; expected one of {REFERENTS}", number)
+            raise InputError(
+                path, f"unknown referent {ref!r}; expected one of {REFERENTS}", number
+            )
         pronouns[pronoun.lower()] = ref
     return Lexicon(
         lang=lang,

@@ -75,9 +75,7 @@ def find_boilerplate(text: str) -> tuple[list[tuple[int, int]], dict[str, str]]:
                         meta[key] = value.strip()
                 if name not in meta:
                     meta.setdefault("boilerplate", "")
-                    meta["boilerplate"] = ",".join(
-                        x for x in (meta["boilerplate"], name) if x
-                    )
+                    meta["boilerplate"] = ",".join(x for x in (meta["boilerplate"], name) if x)
     return sorted(spans), meta
 
 

@@ -21,7 +21,7 @@ INHERIT_DEPS = {"advcl", "xcomp", "conj", "pcomp"}
 
 
 @functools.cache
-def load_nlp():  # type: ignore[no-untyped-def]
+def load_nlp():
     import spacy
 
     try:
@@ -34,16 +34,16 @@ def load_nlp():  # type: ignore[no-untyped-def]
 
 
 class Sentence:
-    def __init__(self, span, offset: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, span, offset: int) -> None:
         self.span = span
         self.offset = offset
         self.start = offset + span.start_char
         self.end = offset + span.end_char
 
-    def tok_start(self, tok) -> int:  # type: ignore[no-untyped-def]
+    def tok_start(self, tok) -> int:
         return int(self.offset + tok.idx)
 
-    def tok_end(self, tok) -> int:  # type: ignore[no-untyped-def]
+    def tok_end(self, tok) -> int:
         return int(self.offset + tok.idx + len(tok.text))
 
 
@@ -56,7 +56,7 @@ def parse(text: str, paragraphs: list[tuple[int, int]]) -> list[Sentence]:
     return sentences
 
 
-def verb_of(tok, lex: Lexicon) -> Verb | None:  # type: ignore[no-untyped-def]
+def verb_of(tok, lex: Lexicon) -> Verb | None:
     """The lexicon verb a token is, if it is used as a verb (phrasal verbs included)."""
     if tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT":
         return None
@@ -65,17 +65,19 @@ def verb_of(tok, lex: Lexicon) -> Verb | None:  # type: ignore[no-untyped-def]
         if child.dep_ in ("prt", "prep") and child.i == tok.i + 1:
             phrasal = f"{lemma} {child.text.lower()}"
             if phrasal in lex.lemmas:
-                return Verb(phrasal, lex.lemmas[phrasal], f"{tok.text.lower()} {child.text.lower()}")
+                return Verb(
+                    phrasal, lex.lemmas[phrasal], f"{tok.text.lower()} {child.text.lower()}"
+                )
     if lemma in lex.lemmas:
         return Verb(lemma, lex.lemmas[lemma], tok.text.lower())
     return lex.verbs.get(tok.text.lower())
 
 
-def negated(tok) -> bool:  # type: ignore[no-untyped-def]
+def negated(tok) -> bool:
     return any(c.dep_ == "neg" for c in tok.children)
 
 
-def subject_of(tok):  # type: ignore[no-untyped-def]
+def subject_of(tok):
     """The subject of a verb, climbing through participles and coordination ("..., saying")."""
     seen = 0
     while tok is not None and seen < 4:
@@ -86,11 +88,19 @@ def subject_of(tok):  # type: ignore[no-untyped-def]
             tok = tok.head
             seen += 1
             continue
+        before = tok.doc[tok.i - 1] if tok.i > 0 else None
+        if (
+            seen == 0
+            and before is not None
+            and before.pos_ == "PROPN"
+            and before.dep_ in ("pobj", "compound", "appos", "npadvmod")
+        ):
+            return before  # "... of the Washington Post Trump said that ...": a misparse
         return None
     return None
 
 
-def mention_for(subject, sent: Sentence) -> Mention:  # type: ignore[no-untyped-def]
+def mention_for(subject, sent: Sentence) -> Mention:
     """Core mention: left edge to head, plus coordinated heads; phrase: the whole subtree."""
     right = subject
     for child in subject.children:
@@ -98,7 +108,7 @@ def mention_for(subject, sent: Sentence) -> Mention:  # type: ignore[no-untyped-
             right = max(right, child.right_edge, key=lambda t: t.i)
         if child.dep_ in ("compound", "flat") and child.i > right.i:
             right = child
-    left = subject.left_edge
+    left = subject.left_edge if subject.dep_ in SUBJECTS else subject
     doc = subject.doc
     span = doc[left.i : right.i + 1]
     while len(span) > 1 and span[0].is_punct:
@@ -113,18 +123,17 @@ def mention_for(subject, sent: Sentence) -> Mention:  # type: ignore[no-untyped-
     )
 
 
-def trim(tokens: list) -> list:  # type: ignore[type-arg]
-    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("mark", "cc")
-                      or tokens[0].lower_ in ("that", "and", "but")):
+def trim(tokens: list) -> list:
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("mark", "cc")):
         tokens = tokens[1:]
     while tokens and tokens[-1].is_punct and tokens[-1].text not in ("”", "»", "’", '"'):
         tokens = tokens[:-1]
     return tokens
 
 
-def segments_of(tokens: list, sent: Sentence) -> list[tuple[int, int]]:  # type: ignore[type-arg]
+def segments_of(tokens: list, sent: Sentence) -> list[tuple[int, int]]:
     """Character spans of the contiguous runs of ``tokens``, each trimmed of punctuation."""
-    runs: list[list] = []  # type: ignore[type-arg]
+    runs: list[list] = []
     for tok in tokens:
         if runs and tok.i == runs[-1][-1].i + 1:
             runs[-1].append(tok)
@@ -137,25 +146,40 @@ def segments_of(tokens: list, sent: Sentence) -> list[tuple[int, int]]:  # type:
     return [(sent.tok_start(run[0]), sent.tok_end(run[-1])) for run in runs]
 
 
-def content_tokens(verb_tok, verb: Verb, sent: Sentence) -> list | None:  # type: ignore[type-arg]
+def content_tokens(verb_tok, verb: Verb, sent: Sentence) -> list | None:
+    """The reported content of a speech verb, by its frames in the order the lexicon gives."""
     after = verb_tok.i + len(verb.form.split())
-    if verb.frame in ("object", "appeal") or (
-        verb.frame == "as" and any(t.lower_ == "as" for t in verb_tok.subtree if t.i > after)
-    ):
-        end = verb_tok.right_edge.i
-        return list(verb_tok.doc[after : end + 1]) if end >= after else None
-    clause = [c for c in verb_tok.children if c.dep_ == "ccomp"]
-    if not clause and verb.frame == "commit":
-        clause = [c for c in verb_tok.children if c.dep_ == "xcomp"]
-    if clause:
-        head = clause[0]
-        return list(head.doc[head.left_edge.i : head.right_edge.i + 1])
-    if verb.frame == "say" and (verb_tok.dep_ == "parataxis" or (
-        verb_tok.dep_ == "ccomp" and verb_tok.i > verb_tok.head.i
-        and any(c.is_punct for c in verb_tok.children)
-    )):
-        inner = {t.i for t in verb_tok.subtree}
-        return [t for t in sent.span if t.i not in inner]
+    rest = list(verb_tok.doc[after : verb_tok.right_edge.i + 1])
+    for frame in verb.frame.split("|"):
+        if frame in ("say", "commit"):
+            clause = sorted(
+                (c for c in verb_tok.children if c.dep_ == "ccomp"),
+                key=lambda c: (c.i < verb_tok.i, abs(c.i - verb_tok.i)),
+            )
+            if not clause and frame == "commit":
+                clause = [c for c in verb_tok.children if c.dep_ == "xcomp"]
+            if clause:
+                head = clause[0]
+                return list(head.doc[head.left_edge.i : head.right_edge.i + 1])
+            if frame == "say" and (
+                verb_tok.dep_ == "parataxis"
+                or (
+                    verb_tok.dep_ == "ccomp"
+                    and verb_tok.i > verb_tok.head.i
+                    and any(c.is_punct for c in verb_tok.children)
+                )
+            ):
+                inner = {t.i for t in verb_tok.subtree}
+                return [t for t in sent.span if t.i not in inner]
+        elif frame in ("object", "appeal"):
+            if any(
+                c.dep_ in ("dobj", "prep", "xcomp", "ccomp", "dative") for c in verb_tok.children
+            ):
+                return rest or None
+        elif frame == "as" and any(
+            t.lower_ == "as" or t.dep_ in ("oprd", "ccomp") for t in verb_tok.children
+        ):
+            return rest or None
     return None
 
 
@@ -164,7 +188,9 @@ def inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
 
 
 def attribute_direct(
-    segments: list[tuple[int, int]], sentences: list[Sentence], lex: Lexicon,
+    segments: list[tuple[int, int]],
+    sentences: list[Sentence],
+    lex: Lexicon,
     quoted_spans: list[tuple[int, int]],
 ) -> tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]:
     """Speaker, cue and the sentence span for a direct quote with the given segments."""
@@ -205,7 +231,9 @@ def attribute_direct(
 
 
 def find_indirect(
-    sentences: list[Sentence], lex: Lexicon, direct_spans: list[tuple[int, int]],
+    sentences: list[Sentence],
+    lex: Lexicon,
+    direct_spans: list[tuple[int, int]],
     used_cues: set[tuple[int, int]],
 ) -> list[Candidate]:
     found: list[Candidate] = []
@@ -215,8 +243,11 @@ def find_indirect(
             if inside(pos, direct_spans):
                 continue
             # "According to X, ..."
-            if tok.lower_ in ("according",) and tok.i + 1 < len(tok.doc) and \
-                    tok.doc[tok.i + 1].lower_ == "to":
+            if (
+                tok.lower_ in ("according",)
+                and tok.i + 1 < len(tok.doc)
+                and tok.doc[tok.i + 1].lower_ == "to"
+            ):
                 to = tok.doc[tok.i + 1]
                 objs = [c for c in to.children if c.dep_ == "pobj"]
                 if not objs:
@@ -227,11 +258,16 @@ def find_indirect(
                 segments = segments_of(rest, sent)
                 if not segments:
                     continue
-                found.append(Candidate(
-                    kind="indirect", segments=segments, cue="according to",
-                    cue_span=(pos, sent.tok_end(to)), mention=mention_for(source, sent),
-                    sentence=(sent.start, sent.end),
-                ))
+                found.append(
+                    Candidate(
+                        kind="indirect",
+                        segments=segments,
+                        cue="according to",
+                        cue_span=(pos, sent.tok_end(to)),
+                        mention=mention_for(source, sent),
+                        sentence=(sent.start, sent.end),
+                    )
+                )
                 continue
             verb = verb_of(tok, lex)
             if verb is None or negated(tok):
@@ -248,11 +284,17 @@ def find_indirect(
             segments = segments_of(tokens, sent)
             if not segments:
                 continue
-            found.append(Candidate(
-                kind="indirect", segments=segments, cue=tok.text, cue_span=cue_span,
-                mention=mention_for(subject, sent), sentence=(sent.start, sent.end),
-                frame=verb.frame,
-            ))
+            found.append(
+                Candidate(
+                    kind="indirect",
+                    segments=segments,
+                    cue=tok.text,
+                    cue_span=cue_span,
+                    mention=mention_for(subject, sent),
+                    sentence=(sent.start, sent.end),
+                    frame=verb.frame,
+                )
+            )
     return found
 
 
@@ -267,7 +309,9 @@ def person_names(sentences: list[Sentence]) -> list[tuple[int, str]]:
 
 def org_names(sentences: list[Sentence], start: int, end: int) -> list[str]:
     return [
-        ent.text for sent in sentences if sent.start < end and start < sent.end
+        ent.text
+        for sent in sentences
+        if sent.start < end and start < sent.end
         for ent in sent.span.ents
         if ent.label_ == "ORG" and start <= sent.offset + ent.start_char < end
     ]

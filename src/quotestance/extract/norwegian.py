@@ -18,17 +18,118 @@ from quotestance.lexicon import Lexicon, Verb
 
 WORD = re.compile(r"\w[\w'’.-]*\w|\w|[^\w\s]")
 DASH = re.compile(r"^[–—-]\s+")
-ABBREVIATIONS = {"f.eks", "bl.a", "dvs", "ca", "nr", "kl", "mill", "mrd", "st", "dr", "jf", "m.m",
-                 "osv", "pst", "prof", "hr", "tlf", "nov", "des", "jan", "feb", "okt", "sep"}
+ABBREVIATIONS = {
+    "f.eks",
+    "bl.a",
+    "dvs",
+    "ca",
+    "nr",
+    "kl",
+    "mill",
+    "mrd",
+    "st",
+    "dr",
+    "jf",
+    "m.m",
+    "osv",
+    "pst",
+    "prof",
+    "hr",
+    "tlf",
+    "nov",
+    "des",
+    "jan",
+    "feb",
+    "okt",
+    "sep",
+}
 AUXILIARIES = {"har", "hadde", "vil", "skal", "kan", "må", "ville", "skulle", "kunne", "er", "ble"}
-ADVERBS = {"også", "ikke", "nå", "derfor", "imidlertid", "likevel", "selv", "videre", "senere",
-           "tidligere", "blant", "annet", "flere", "ganger", "bare", "først", "igjen", "allerede"}
-ADJUNCT_STARTS = {"til", "i", "på", "overfor", "under", "etter", "da", "når", "mens", "som",
-                  "fordi", "for", "ifølge", "med", "om", "fra", "ved", "torsdag", "fredag", "mandag",
-                  "tirsdag", "onsdag", "lørdag", "søndag", "i går", "(", ","}
-FUNCTION_WORDS = {"det", "den", "de", "dette", "disse", "han", "hun", "vi", "jeg", "man", "en", "et",
-                  "i", "på", "og", "men", "som", "for", "til", "med", "om", "da", "når", "hvis",
-                  "etter", "før", "under", "over", "mot", "fra", "av", "ved", "så", "også", "nå"}
+ADVERBS = {
+    "også",
+    "ikke",
+    "nå",
+    "derfor",
+    "imidlertid",
+    "likevel",
+    "selv",
+    "videre",
+    "senere",
+    "tidligere",
+    "blant",
+    "annet",
+    "flere",
+    "ganger",
+    "bare",
+    "først",
+    "igjen",
+    "allerede",
+}
+ADJUNCT_STARTS = {
+    "til",
+    "i",
+    "på",
+    "overfor",
+    "under",
+    "etter",
+    "da",
+    "når",
+    "mens",
+    "som",
+    "fordi",
+    "for",
+    "ifølge",
+    "med",
+    "om",
+    "fra",
+    "ved",
+    "torsdag",
+    "fredag",
+    "mandag",
+    "tirsdag",
+    "onsdag",
+    "lørdag",
+    "søndag",
+    "i går",
+    "(",
+    ",",
+}
+FUNCTION_WORDS = {
+    "det",
+    "den",
+    "de",
+    "dette",
+    "disse",
+    "han",
+    "hun",
+    "vi",
+    "jeg",
+    "man",
+    "en",
+    "et",
+    "i",
+    "på",
+    "og",
+    "men",
+    "som",
+    "for",
+    "til",
+    "med",
+    "om",
+    "da",
+    "når",
+    "hvis",
+    "etter",
+    "før",
+    "under",
+    "over",
+    "mot",
+    "fra",
+    "av",
+    "ved",
+    "så",
+    "også",
+    "nå",
+}
 
 
 @dataclass
@@ -80,8 +181,11 @@ class NorwegianAttribution:
         for w in ws:
             if w.text in (".", "!", "?", ",", ":", ";", "(", "–", "-"):
                 break
-            if core and w.low in ADJUNCT_STARTS and not (w.low == "fra" and core and
-                                                         core[-1].low in self.lex.source_nouns):
+            if (
+                core
+                and w.low in ADJUNCT_STARTS
+                and not (w.low == "fra" and core and core[-1].low in self.lex.source_nouns)
+            ):
                 break
             if core and self.lex.verb_at([x.text for x in ws], ws.index(w)) is not None:
                 break
@@ -91,12 +195,17 @@ class NorwegianAttribution:
         if not core:
             return None
         phrase_end = core[-1].end
-        for w in ws[len(core):]:
+        for w in ws[len(core) :]:
             if w.text in (".", "!", "?"):
                 break
             phrase_end = w.end
-        return Mention(core[0].start, core[-1].end, self.text[core[0].start:core[-1].end],
-                       core[0].start, phrase_end)
+        return Mention(
+            core[0].start,
+            core[-1].end,
+            self.text[core[0].start : core[-1].end],
+            core[0].start,
+            phrase_end,
+        )
 
     def _source_np(self, ws: list[Word]) -> Mention | None:
         """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"."""
@@ -115,8 +224,9 @@ class NorwegianAttribution:
         return self._span_mention(take)
 
     def _span_mention(self, ws: list[Word]) -> Mention:
-        return Mention(ws[0].start, ws[-1].end, self.text[ws[0].start : ws[-1].end],
-                       ws[0].start, ws[-1].end)
+        return Mention(
+            ws[0].start, ws[-1].end, self.text[ws[0].start : ws[-1].end], ws[0].start, ws[-1].end
+        )
 
     def _plausible_subject(self, ws: list[Word]) -> bool:
         """Does a run of words before a verb look like a speaker, not a clause?"""
@@ -142,7 +252,7 @@ class NorwegianAttribution:
 
     # -- attributions -----------------------------------------------------------------------
     def inverted(self, ws: list[Word]) -> tuple[Verb, Word, Mention] | None:
-        """", sa Blinken." at the start of ``ws`` (after the quote): verb then speaker."""
+        """ ", sa Blinken." at the start of ``ws`` (after the quote): verb then speaker."""
         if not ws:
             return None
         i = 1 if ws[0].text in (",", "!", "?", "…") else 0
@@ -165,7 +275,7 @@ class NorwegianAttribution:
         return verb, ws[i], mention
 
     def leading(self, ws: list[Word]) -> tuple[Verb, Word, Mention] | None:
-        """"Blinken sa: «...»" before a quote: speaker then verb at the end of ``ws``."""
+        """ "Blinken sa: «...»" before a quote: speaker then verb at the end of ``ws``."""
         j = len(ws)
         while j and ws[j - 1].text in (":", ",", "at"):
             j -= 1
@@ -204,8 +314,12 @@ class NorwegianAttribution:
             verb, cue, mention = hit
             seg_end = w.end if w.text != "," else w.start
             cand = Candidate(
-                kind="direct", segments=[(seg_start, seg_end)], cue=self._cue_text(cue, verb),
-                cue_span=(cue.start, cue.end), mention=mention, sentence=(ps, pe),
+                kind="direct",
+                segments=[(seg_start, seg_end)],
+                cue=self._cue_text(cue, verb),
+                cue_span=(cue.start, cue.end),
+                mention=mention,
+                sentence=(ps, pe),
             )
             found.append(cand)
             continuing = None
@@ -221,16 +335,27 @@ class NorwegianAttribution:
             if continuing is not None:
                 continuing.segments.append((seg_start, pe))
             else:
-                found.append(Candidate(
-                    kind="direct", segments=[(seg_start, pe)], cue="", cue_span=None,
-                    mention=None, sentence=(ps, pe), inherit=True,
-                ))
+                found.append(
+                    Candidate(
+                        kind="direct",
+                        segments=[(seg_start, pe)],
+                        cue="",
+                        cue_span=None,
+                        mention=None,
+                        sentence=(ps, pe),
+                        inherit=True,
+                    )
+                )
         return found
 
     def _ends_sentence(self, ws: list[Word], pos: int) -> bool:
         after = [w for w in ws if w.start >= pos]
-        return not after or after[0].text in (".", "!", "?") or after[0].low in ADJUNCT_STARTS \
+        return (
+            not after
+            or after[0].text in (".", "!", "?")
+            or after[0].low in ADJUNCT_STARTS
             or after[0].text == "("
+        )
 
     def _cue_text(self, cue: Word, verb: Verb) -> str:
         n = len(verb.form.split())
@@ -262,7 +387,9 @@ class NorwegianAttribution:
         for i, w in enumerate(ws):
             if any(bs <= w.start < be for bs, be in blocked):
                 continue
-            if w.low == "ifølge" or (w.low == "i" and i + 1 < len(ws) and ws[i + 1].low == "følge"):
+            if w.low == "ifølge" or (
+                w.low == "i" and i + 1 < len(ws) and ws[i + 1].low == "følge"
+            ):
                 cand = self._ifolge(ws, i, sentence)
                 if cand:
                     found.append(cand)
@@ -280,17 +407,16 @@ class NorwegianAttribution:
             if i > 0 and ws[i - 1].text == ",":
                 hit = self.inverted(ws[i - 1 :])
                 if hit is not None and self._ends_sentence(ws, hit[2].phrase_end) and i - 1 > 2:
-                    found.append(self._cand(ws[0].start, ws[i - 1].start, cue, hit[2], sentence,
-                                            verb))
+                    found.append(
+                        self._cand(ws[0].start, ws[i - 1].start, cue, hit[2], sentence, verb)
+                    )
                     continue
             content_start: int | None = None
             mention: Mention | None = None
             nxt = ws[after].low if after < len(ws) else ""
             if nxt == "at" and self._plausible_subject(left):
                 mention, content_start = self._span_mention(left), after + 1
-            elif verb.frame in ("object", "appeal") or n > 1 or (
-                verb.frame == "commit" and nxt == "å"
-            ):
+            elif verb.has("object", "appeal") or n > 1 or (verb.has("commit") and nxt == "å"):
                 if self._plausible_subject(left) and verb.lemma != "heter det":
                     mention, content_start = self._span_mention(left), after
             elif i > 0:
@@ -305,8 +431,9 @@ class NorwegianAttribution:
             end_word = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
             if len(ws) - content_start < 3:
                 continue
-            found.append(self._cand(ws[content_start].start, end_word.end, cue, mention,
-                                    sentence, verb))
+            found.append(
+                self._cand(ws[content_start].start, end_word.end, cue, mention, sentence, verb)
+            )
         return found
 
     def _ifolge(self, ws: list[Word], i: int, sentence: tuple[int, int]) -> Candidate | None:
@@ -326,14 +453,33 @@ class NorwegianAttribution:
             end = ws[-1].start if ws[-1].text in (".", "!", "?") else ws[-1].end
         if end - start < 10:
             return None
-        return Candidate(kind="indirect", segments=[(start, end)], cue=cue.text,
-                         cue_span=(cue.start, cue.end), mention=mention, sentence=sentence)
+        return Candidate(
+            kind="indirect",
+            segments=[(start, end)],
+            cue=cue.text,
+            cue_span=(cue.start, cue.end),
+            mention=mention,
+            sentence=sentence,
+        )
 
-    def _cand(self, start: int, end: int, cue: Word, mention: Mention | None,
-              sentence: tuple[int, int], verb: Verb) -> Candidate:
-        return Candidate(kind="indirect", segments=[(start, end)], cue=cue.text,
-                         cue_span=(cue.start, cue.end), mention=mention, sentence=sentence,
-                         frame=verb.frame)
+    def _cand(
+        self,
+        start: int,
+        end: int,
+        cue: Word,
+        mention: Mention | None,
+        sentence: tuple[int, int],
+        verb: Verb,
+    ) -> Candidate:
+        return Candidate(
+            kind="indirect",
+            segments=[(start, end)],
+            cue=cue.text,
+            cue_span=(cue.start, cue.end),
+            mention=mention,
+            sentence=sentence,
+            frame=verb.frame,
+        )
 
     def person_names(self, paragraphs: list[tuple[int, int]]) -> list[tuple[int, str]]:
         """Runs of two or more capitalised words that are not places or organisations."""
@@ -341,11 +487,15 @@ class NorwegianAttribution:
         for ps, pe in paragraphs:
             run: list[Word] = []
             for w in [*words(self.text[ps:pe], ps), Word(".", pe, pe)]:
-                good = (w.text[:1].isupper() and w.low not in FUNCTION_WORDS
-                        and w.low not in self.lex.cue_phrases and w.low not in self.lex.verbs
-                        and self.entities.lookup(w.text, "no") is None
-                        and self.entities.lookup(re.sub(r"s$", "", w.text), "no") is None
-                        and w.low not in self.lex.titles)
+                good = (
+                    w.text[:1].isupper()
+                    and w.low not in FUNCTION_WORDS
+                    and w.low not in self.lex.cue_phrases
+                    and w.low not in self.lex.verbs
+                    and self.entities.lookup(w.text, "no") is None
+                    and self.entities.lookup(re.sub(r"s$", "", w.text), "no") is None
+                    and w.low not in self.lex.titles
+                )
                 if good:
                     run.append(w)
                     continue

@@ -12,10 +12,11 @@ from quotestance.errors import InputError
 from quotestance.extract import english
 from quotestance.extract.article import Article, read_article
 from quotestance.extract.marks import Quoted, find_quoted
-from quotestance.extract.norwegian import NorwegianAttribution, sentences as no_sentences
+from quotestance.extract.norwegian import NorwegianAttribution
+from quotestance.extract.norwegian import sentences as no_sentences
 from quotestance.extract.schema import Candidate, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
-from quotestance.lexicon import load_lexicon
+from quotestance.lexicon import Lexicon, load_lexicon
 
 WORDS = re.compile(r"\w+")
 MIN_DIRECT_WORDS = 4
@@ -32,25 +33,45 @@ def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int] 
     return None
 
 
-def is_direct(text: str, q: Quoted, sentences: list[tuple[int, int]]) -> bool:
+def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
+    """A speech verb right next to the marks: “Yes,” he said / said Liu, “...” ."""
+    close = q.marks[-1][1]
+    if close >= 0:
+        after = text[close + 1 : close + 60]
+        if re.match(r"^[,;!?]?\s", after) or after[:1] in (",", "!", "?"):
+            words = re.findall(r"[\w’']+", after)[:3]
+            if any(w.lower() in lex.verbs for w in words):
+                return True
+    before = text[max(0, q.marks[0][0] - 40) : q.marks[0][0]]
+    m = re.search(r"([\w’']+)\s*[,:]\s*$", before)
+    return bool(m and m.group(1).lower() in lex.verbs)
+
+
+def is_direct(text: str, q: Quoted, sentences: list[tuple[int, int]], lex: Lexicon) -> bool:
     """A quotation of speech rather than a scare quote, a title or a nickname."""
     inner = _inner(text, q)
     n = len(WORDS.findall(inner))
+    if n == 0:
+        return False
+    if adjacent_cue(text, q, lex) and (n >= 2 or q.marks[-1][1] >= 0):
+        return True
     if n < MIN_DIRECT_WORDS:
         return False
     if len(q.segments) > 1 or not q.terminated:
         return True
     if re.search(r"[.,!?…:;]\s*$", inner) or re.search(r"[.!?]\s+\S", inner):
         return True
-    sent = _sentence_of(q.marks[0][0], sentences)
-    prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
-    return prefix == "" or prefix.endswith(":")
+    return opens_sentence(text, q, sentences, lex)
 
 
-def opens_sentence(text: str, q: Quoted, sentences: list[tuple[int, int]]) -> bool:
+def opens_sentence(text: str, q: Quoted, sentences: list[tuple[int, int]], lex: Lexicon) -> bool:
+    """The quote starts its sentence, follows a colon, or follows "said,"."""
     sent = _sentence_of(q.marks[0][0], sentences)
     prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
-    return prefix == "" or prefix.endswith(":")
+    if prefix == "" or prefix.endswith(":"):
+        return True
+    m = re.search(r"([\w’']+)\s*,$", prefix)
+    return bool(m and m.group(1).lower() in lex.verbs)
 
 
 def _clean_segment(text: str, s: int, e: int) -> tuple[int, int]:
@@ -69,8 +90,12 @@ def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
-def _candidates_en(article: Article, paragraphs: list[tuple[int, int]], quoted: list[Quoted],
-                   resolver: SpeakerResolver) -> tuple[list[Candidate], list[Quoted], dict]:
+def _candidates_en(
+    article: Article,
+    paragraphs: list[tuple[int, int]],
+    quoted: list[Quoted],
+    resolver: SpeakerResolver,
+) -> tuple[list[Candidate], list[Quoted], dict]:
     lex = resolver.lex
     sents = english.parse(article.text, paragraphs)
     spans = [(s.start, s.end) for s in sents]
@@ -80,19 +105,29 @@ def _candidates_en(article: Article, paragraphs: list[tuple[int, int]], quoted: 
     direct: list[Candidate] = []
     fragments: list[Quoted] = []
     for q in quoted:
-        if not is_direct(article.text, q, spans):
+        if not is_direct(article.text, q, spans, resolver.lex):
             fragments.append(q)
             continue
         mention, cue, cue_span, sentence = english.attribute_direct(
             q.segments, sents, lex, quoted_spans
         )
-        if mention is None and not opens_sentence(article.text, q, spans):
+        opens = opens_sentence(article.text, q, spans, resolver.lex)
+        if mention is None and not opens:
             fragments.append(q)
             continue
-        direct.append(Candidate(kind="direct", segments=list(q.segments), cue=cue,
-                                cue_span=cue_span, mention=mention, sentence=sentence,
-                                inherit=mention is None))
-    used = {c.cue_span for c in direct if c.cue_span}
+        direct.append(
+            Candidate(
+                kind="direct",
+                segments=list(q.segments),
+                cue=cue,
+                cue_span=cue_span,
+                mention=mention,
+                sentence=sentence,
+                inherit=mention is None,
+                opens=opens,
+            )
+        )
+    used = {c.cue_span for c in direct if c.cue_span and c.opens}
     direct_spans = [seg for c in direct for seg in c.segments]
     indirect = english.find_indirect(sents, lex, direct_spans, used)
     extra = {
@@ -103,9 +138,13 @@ def _candidates_en(article: Article, paragraphs: list[tuple[int, int]], quoted: 
     return direct + indirect, fragments, extra
 
 
-def _candidates_no(article: Article, paragraphs: list[tuple[int, int]], quoted: list[Quoted],
-                   resolver: SpeakerResolver, entities: EntityTable
-                   ) -> tuple[list[Candidate], list[Quoted], dict]:
+def _candidates_no(
+    article: Article,
+    paragraphs: list[tuple[int, int]],
+    quoted: list[Quoted],
+    resolver: SpeakerResolver,
+    entities: EntityTable,
+) -> tuple[list[Candidate], list[Quoted], dict]:
     nor = NorwegianAttribution(article.text, resolver.lex, entities)
     spans = no_sentences(article.text, paragraphs)
     for pos, name in nor.person_names(paragraphs):
@@ -118,19 +157,29 @@ def _candidates_no(article: Article, paragraphs: list[tuple[int, int]], quoted: 
     for q in quoted:
         if _within(q.start, dash_spans):
             continue
-        if not is_direct(article.text, q, spans):
+        if not is_direct(article.text, q, spans, resolver.lex):
             fragments.append(q)
             continue
-        sentence = (_sentence_of(q.marks[0][0], spans) or (q.start, q.end))
+        sentence = _sentence_of(q.marks[0][0], spans) or (q.start, q.end)
         end_sentence = _sentence_of(max(q.end - 1, q.start), spans) or sentence
         sentence = (sentence[0], max(sentence[1], end_sentence[1]))
         mention, cue, cue_span = nor.attribute_direct(q.segments, sentence)
-        if mention is None and not opens_sentence(article.text, q, spans):
+        opens = opens_sentence(article.text, q, spans, resolver.lex)
+        if mention is None and not opens:
             fragments.append(q)
             continue
-        direct.append(Candidate(kind="direct", segments=list(q.segments), cue=cue,
-                                cue_span=cue_span, mention=mention, sentence=sentence,
-                                inherit=mention is None))
+        direct.append(
+            Candidate(
+                kind="direct",
+                segments=list(q.segments),
+                cue=cue,
+                cue_span=cue_span,
+                mention=mention,
+                sentence=sentence,
+                inherit=mention is None,
+                opens=opens,
+            )
+        )
     direct_spans = [seg for c in direct for seg in c.segments]
     indirect: list[Candidate] = []
     for sentence in spans:
@@ -148,30 +197,60 @@ def _merge_split(direct: list[Candidate]) -> list[Candidate]:
     merged: list[Candidate] = []
     for cand in sorted(direct, key=lambda c: c.start):
         prev = merged[-1] if merged else None
-        if (prev is not None and prev.kind == "direct" and cand.kind == "direct"
-                and cand.cue_span is not None and prev.cue_span == cand.cue_span):
+        if (
+            prev is not None
+            and prev.kind == "direct"
+            and cand.kind == "direct"
+            and cand.cue_span is not None
+            and prev.cue_span == cand.cue_span
+        ):
             prev.segments.extend(cand.segments)
             continue
         merged.append(cand)
     return merged
 
 
-def _select(candidates: list[Candidate]) -> list[Candidate]:
-    """Direct quotes win over reported speech that overlaps them; nested reports go."""
-    direct = _merge_split([c for c in candidates if c.kind == "direct"])
+def _embedded(cand: Candidate, reports: list[Candidate]) -> Candidate | None:
+    """The reported-speech quote whose content holds this mid-sentence quoted passage."""
+    if cand.opens or len(cand.segments) > 1:
+        return None
+    for report in reports:
+        if any(s <= cand.start and cand.end <= e for s, e in report.segments):
+            return report
+    return None
+
+
+def _select(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """Direct quotes win over reported speech that overlaps them, unless they are a passage
+    quoted inside it (then the report is a mixed quote); nested reports go."""
+    reports = [c for c in candidates if c.kind != "direct"]
+    direct = []
+    for cand in (c for c in candidates if c.kind == "direct"):
+        host = _embedded(cand, reports)
+        if host is None:
+            direct.append(cand)
+        else:
+            host.fragments.append(" ".join(text[s:e] for s, e in cand.segments))
+    direct = _merge_split(direct)
     direct_spans = [seg for c in direct for seg in c.segments]
     indirect = [
-        c for c in candidates if c.kind != "direct"
+        c
+        for c in candidates
+        if c.kind != "direct"
         and not any(_overlaps(seg, d) for seg in c.segments for d in direct_spans)
     ]
     indirect.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Candidate] = []
     for cand in indirect:
         cue = cand.cue_span[0] if cand.cue_span else cand.start
-        if any(_within(cue, other.segments) or (
-            _overlaps((cand.start, cand.end), (other.start, other.end))
-            and other.end - other.start >= cand.end - cand.start
-        ) for other in kept):
+        if any(
+            _within(cue, other.segments)
+            or (
+                _overlaps((cand.start, cand.end), (other.start, other.end))
+                and other.end - other.start >= cand.end - cand.start
+            )
+            for other in kept
+        ):
             continue
         kept = [o for o in kept if not (o.cue_span and _within(o.cue_span[0], cand.segments))]
         kept.append(cand)
@@ -188,8 +267,12 @@ def _register_affiliations(article: Article, resolver: SpeakerResolver) -> dict[
         if mentions:
             entity = mentions[-1].entity
             country = resolver.entities.country_of(entity) or entity
-            found.setdefault(name, Resolved(name, "person", affiliation=country.name,
-                                            affiliation_qid=country.qid or None))
+            found.setdefault(
+                name,
+                Resolved(
+                    name, "person", affiliation=country.name, affiliation_qid=country.qid or None
+                ),
+            )
     return found
 
 
@@ -202,40 +285,56 @@ def extract_article(article: Article) -> list[Quote]:
     if article.lang == "en":
         candidates, fragments, extra = _candidates_en(article, paragraphs, quoted, resolver)
     else:
-        candidates, fragments, extra = _candidates_no(article, paragraphs, quoted, resolver,
-                                                      entities)
-    candidates = [c for c in _select(candidates) if not article.is_excluded(c.start, c.end)]
+        candidates, fragments, extra = _candidates_no(
+            article, paragraphs, quoted, resolver, entities
+        )
+    candidates = [
+        c for c in _select(candidates, article.text) if not article.is_excluded(c.start, c.end)
+    ]
     known = _register_affiliations(article, resolver)
 
-    # speakers, in reading order; quotes without attribution continue the previous speaker
+    # speakers, in reading order; a quote without attribution that follows a direct quote in
+    # the same or the next paragraph continues it (the same speech, one more segment)
+    kept: list[Candidate] = []
     resolved: list[Resolved] = []
     previous: tuple[Candidate, Resolved] | None = None
-    para_index = {i: p for i, p in enumerate(paragraphs)}
+
     def paragraph_of(pos: int) -> int:
-        return next((i for i, (s, e) in para_index.items() if s <= pos <= e), -1)
+        return next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), -1)
+
     for cand in candidates:
-        if cand.mention is not None:
+        if cand.mention is None:
+            if (
+                previous is not None
+                and previous[0].kind == "direct"
+                and cand.kind == "direct"
+                and previous[0] is kept[-1]
+                and paragraph_of(cand.start) - paragraph_of(previous[0].end) <= 1
+            ):
+                previous[0].segments.extend(cand.segments)
+                continue
+            res = Resolved(None, "unknown")
+        else:
             res = resolver.resolve(
                 cand.mention.text,
                 article.text[cand.mention.phrase_start : cand.mention.phrase_end],
-                cand.mention.start, orgs=extra["orgs"](cand),
-                is_person_name=extra["person"](cand) or (
-                    article.lang == "no" and cand.cue_span is not None
+                cand.mention.start,
+                orgs=extra["orgs"](cand),
+                is_person_name=extra["person"](cand)
+                or (
+                    article.lang == "no"
+                    and cand.cue_span is not None
                     and cand.cue_span[0] < cand.mention.start
                 ),
             )
-        elif previous is not None and previous[0].kind == "direct" and (
-            paragraph_of(cand.start) - paragraph_of(previous[0].end) <= 1
-        ):
-            res = previous[1]
-        else:
-            res = Resolved(None, "unknown")
         if res.speaker and res.affiliation is None and res.speaker in known:
             res.affiliation = known[res.speaker].affiliation
             res.affiliation_qid = known[res.speaker].affiliation_qid
+        kept.append(cand)
         resolved.append(res)
         if res.speaker:
             previous = (cand, res)
+    candidates = kept
 
     # one affiliation per speaker; unnamed roles linked to the one named speaker that fits
     by_speaker: dict[str, Resolved] = {}
@@ -255,11 +354,14 @@ def extract_article(article: Article) -> list[Quote]:
 
     # fragments in quote marks inside reported speech make it a mixed quote
     for cand in candidates:
-        inside = [q for q in fragments if cand.kind != "direct"
-                  and any(s <= q.start and q.end <= e for s, e in cand.segments)]
-        if inside:
+        inside = [
+            q
+            for q in fragments
+            if cand.kind != "direct" and any(s <= q.start and q.end <= e for s, e in cand.segments)
+        ]
+        cand.fragments += [_inner(article.text, q) for q in inside]
+        if cand.fragments and cand.kind != "direct":
             cand.kind = "mixed"
-            cand.fragments = [_inner(article.text, q) for q in inside]  # type: ignore[attr-defined]
 
     quotes: list[Quote] = []
     seen: Counter[str] = Counter()
@@ -279,18 +381,32 @@ def extract_article(article: Article) -> list[Quote]:
         qid = quote_id(article.article_id, text, seen[text])
         seen[text] += 1
         m = cand.mention
-        quotes.append(Quote(
-            quote_id=qid, article_id=article.article_id, lang=article.lang, kind=cand.kind,
-            text=text, start=segments[0][0], end=segments[-1][1],
-            segments=[[s, e] for s, e in segments],
-            speaker=res.speaker, speaker_mention=m.text if m else None,
-            speaker_start=m.start if m else None, speaker_end=m.end if m else None,
-            speaker_type=res.speaker_type, speaker_qid=res.speaker_qid,
-            collective=res.collective, affiliation=res.affiliation,
-            affiliation_qid=res.affiliation_qid, cue=cand.cue or None,
-            sentence=article.text[s_start:s_end], sentence_start=s_start, sentence_end=s_end,
-            fragments=list(getattr(cand, "fragments", [])),
-        ))
+        quotes.append(
+            Quote(
+                quote_id=qid,
+                article_id=article.article_id,
+                lang=article.lang,
+                kind=cand.kind,
+                text=text,
+                start=segments[0][0],
+                end=segments[-1][1],
+                segments=[[s, e] for s, e in segments],
+                speaker=res.speaker,
+                speaker_mention=m.text if m else None,
+                speaker_start=m.start if m else None,
+                speaker_end=m.end if m else None,
+                speaker_type=res.speaker_type,
+                speaker_qid=res.speaker_qid,
+                collective=res.collective,
+                affiliation=res.affiliation,
+                affiliation_qid=res.affiliation_qid,
+                cue=cand.cue or None,
+                sentence=article.text[s_start:s_end],
+                sentence_start=s_start,
+                sentence_end=s_end,
+                fragments=sorted(cand.fragments, key=lambda f: article.text.find(f)),
+            )
+        )
     return quotes
 
 

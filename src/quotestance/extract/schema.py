@@ -34,6 +34,8 @@ class Candidate:
     sentence: tuple[int, int]
     frame: str = "say"
     inherit: bool = False  # no attribution of its own: continues the previous quote's speaker
+    opens: bool = True  # a direct quote that opens its sentence (or follows a colon)
+    fragments: list[str] = field(default_factory=list)
 
     @property
     def start(self) -> int:

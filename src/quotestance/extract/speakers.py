@@ -15,10 +15,50 @@ from quotestance.entities import Entity, EntityTable
 from quotestance.lexicon import Lexicon
 
 DETERMINERS = {
-    "en": {"the", "a", "an", "another", "former", "then", "this", "that", "these", "those", "his",
-           "her", "their", "its", "our", "one", "two", "some", "many", "several", "other", "both"},
-    "no": {"den", "det", "de", "en", "et", "ei", "tidligere", "daværende", "to", "tre", "flere",
-           "mange", "noen", "andre", "begge", "hans", "hennes", "deres"},
+    "en": {
+        "the",
+        "a",
+        "an",
+        "another",
+        "former",
+        "then",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "one",
+        "two",
+        "some",
+        "many",
+        "several",
+        "other",
+        "both",
+    },
+    "no": {
+        "den",
+        "det",
+        "de",
+        "en",
+        "et",
+        "ei",
+        "tidligere",
+        "daværende",
+        "to",
+        "tre",
+        "flere",
+        "mange",
+        "noen",
+        "andre",
+        "begge",
+        "hans",
+        "hennes",
+        "deres",
+    },
 }
 GROUP_WORDS = {
     "en": {"countries", "nations", "sides", "governments", "leaders", "allies", "two", "both"},
@@ -61,9 +101,7 @@ class NameRegister:
         key = name_key(short)
         if not key:
             return None
-        matches = [
-            (pos, name) for pos, name in self.names if set(key) <= set(name_key(name))
-        ]
+        matches = [(pos, name) for pos, name in self.names if set(key) <= set(name_key(name))]
         if not matches:
             return None
         before = [m for m in matches if m[0] <= position]
@@ -97,9 +135,14 @@ class SpeakerResolver:
                 if phrase.lower() in self.lex.titles:
                     titled = True
                 elif not (
-                    self.entities.lookup(bare, self.lang) or self.entities.lookup(phrase, self.lang)
-                    or (n == 1 and (phrase.lower() in DETERMINERS[self.lang]
-                                    or not is_capitalised(phrase)))
+                    self.entities.lookup(bare, self.lang)
+                    or self.entities.lookup(phrase, self.lang)
+                    or (
+                        n == 1
+                        and (
+                            phrase.lower() in DETERMINERS[self.lang] or not is_capitalised(phrase)
+                        )
+                    )
                 ):
                     continue
                 stripped.extend(words)
@@ -125,7 +168,11 @@ class SpeakerResolver:
 
     # -- main -------------------------------------------------------------------------------
     def resolve(
-        self, mention: str, phrase: str, position: int, orgs: list[str] | None = None,
+        self,
+        mention: str,
+        phrase: str,
+        position: int,
+        orgs: list[str] | None = None,
         is_person_name: bool = False,
     ) -> Resolved:
         orgs = orgs or []
@@ -153,9 +200,15 @@ class SpeakerResolver:
         tokens = TOKEN.findall(text)
         name_tokens, _stripped, titled = self._strip_titles(tokens)
         name = " ".join(name_tokens)
-        if name_tokens and all(is_capitalised(t) for t in name_tokens) and (
-            is_person_name or titled or len(name_tokens) >= 2
-            or self.register.full_name(name, position)
+        if (
+            name_tokens
+            and all(is_capitalised(t) for t in name_tokens)
+            and (
+                is_person_name
+                or titled
+                or len(name_tokens) >= 2
+                or self.register.full_name(name, position)
+            )
         ):
             entity = self.entities.lookup(name, self.lang)
             if entity is not None:
@@ -163,18 +216,28 @@ class SpeakerResolver:
             full = self.register.full_name(name, position) or name
             self.register.add(position, full)
             aff, aff_qid = self._affiliation(phrase, full, orgs)
-            return self._remember(Resolved(full, "person", affiliation=aff, affiliation_qid=aff_qid))
+            return self._remember(
+                Resolved(full, "person", affiliation=aff, affiliation_qid=aff_qid)
+            )
         # a plural or group: "the US and Seoul", "USA, Sør-Korea og Japan"
         parts = [p for p in re.split(r",\s*|\s+(?:and|og)\s+", text) if p]
         if len(parts) > 1:
-            found = [self.entities.lookup(re.sub(r"^(the|The)\s+", "", p), self.lang) for p in parts]
+            found = [
+                self.entities.lookup(re.sub(r"^(the|The)\s+", "", p), self.lang) for p in parts
+            ]
             if all(found):
                 kinds = {e.type for e in found if e}
                 kind = kinds.pop() if len(kinds) == 1 else "unknown"
                 named = [e.name for e in found if e]
                 names = ", ".join(named[:-1]) + " and " + named[-1]
-                return self._remember(Resolved(names, kind if kind in ("country", "organisation")
-                                               else "unknown", collective=True), group=True)
+                return self._remember(
+                    Resolved(
+                        names,
+                        kind if kind in ("country", "organisation") else "unknown",
+                        collective=True,
+                    ),
+                    group=True,
+                )
         # an unnamed source: a description, a document, a group
         words = low.split()
         head = words[-1] if words else ""
@@ -182,13 +245,18 @@ class SpeakerResolver:
             head in self.lex.source_nouns
             or any(w in GROUP_WORDS[self.lang] for w in words)
             or low in GROUP_WORDS[self.lang]
-            or head.endswith("s") and self.lang == "en" and head not in {"news", "boss"}
+            or (head.endswith("s") and self.lang == "en" and head not in {"news", "boss"})
         )
         aff, aff_qid = self._affiliation(phrase, "", orgs)
         is_role = any(t.lower() in self.lex.titles for t in tokens)
         resolved = Resolved(
-            text or None, "unknown", collective=collective, affiliation=aff,
-            affiliation_qid=aff_qid, description=True, role=is_role and not collective,
+            text or None,
+            "unknown",
+            collective=collective,
+            affiliation=aff,
+            affiliation_qid=aff_qid,
+            description=True,
+            role=is_role and not collective,
         )
         if collective:
             return self._remember(resolved, group=True)

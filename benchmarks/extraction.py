@@ -1,0 +1,160 @@
+"""Quote extraction: quality on PolNeAR, throughput on BBC News and Norwegian newspaper text.
+
+    python benchmarks/extraction.py --data-dir ../shared/data [--polnear-split dev] [--limit N]
+
+Prints Markdown tables and writes them to reports/extraction.md. Reads the benchmark data
+from --data-dir; nothing from it is copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from quotestance.extract import extract_file
+from quotestance.extract.evaluate import Score, read_brat, score
+from quotestance.io import atomic_write_text
+
+
+def polnear(data: Path, split: str, limit: int | None) -> tuple[str, dict]:
+    folder = data / "polnear" / split
+    texts = sorted((folder / "text").glob("*.txt"))[:limit]
+    anns = sorted((folder / "attributions").glob("*.ann"))
+    by_doc: dict[str, Path] = {}
+    for ann in anns:  # several annotators: the first file of each document
+        by_doc.setdefault(ann.stem.rsplit("_", 1)[0], ann)
+    totals = {0.3: Score(), 0.8: Score()}
+    by_kind: dict[str, int] = defaultdict(int)
+    start = time.perf_counter()
+    for text in texts:
+        gold = read_brat(by_doc[text.stem]) if text.stem in by_doc else []
+        quotes = extract_file(text, "en")
+        for q in quotes:
+            by_kind[q.kind] += 1
+        for threshold, total in totals.items():
+            total.add(score(quotes, gold, threshold))
+    seconds = time.perf_counter() - start
+    rows = [
+        "| PolNeAR split | overlap | gold | predicted | P | R | F1 | speaker acc. |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for threshold, s in totals.items():
+        rows.append(
+            f"| {split} ({len(texts)} articles) | ≥{threshold:.0%} | {s.gold} | {s.predicted} | "
+            f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.speaker_accuracy:.3f} "
+            f"({s.speaker_correct}/{s.speaker_total}) |"
+        )
+    result = {
+        "articles": len(texts),
+        "seconds": seconds,
+        "kinds": dict(by_kind),
+        **{f"f1@{t}": s.f1 for t, s in totals.items()},
+        "speaker_accuracy": totals[0.3].speaker_accuracy,
+    }
+    return "\n".join(rows), result
+
+
+def throughput(name: str, paths: list[Path], lang: str) -> tuple[str, dict]:
+    errors: list[str] = []
+    quotes = with_speaker = 0
+    start = time.perf_counter()
+    for path in paths:
+        try:
+            found = extract_file(path, lang)
+        except Exception as exc:  # a crash on real data is a finding, not a stop
+            errors.append(f"{path.name}: {type(exc).__name__}: {exc}")
+            continue
+        quotes += len(found)
+        with_speaker += sum(1 for q in found if q.speaker)
+    seconds = time.perf_counter() - start
+    row = (
+        f"| {name} | {len(paths)} | {seconds:.1f} | {len(paths) / seconds:.1f} | {quotes} | "
+        f"{with_speaker / quotes if quotes else 0:.1%} | {len(errors)} |"
+    )
+    return row, {"errors": errors, "articles": len(paths), "seconds": seconds, "quotes": quotes}
+
+
+def norne_articles(data: Path, workdir: Path) -> tuple[list[Path], dict]:
+    """One text file per NorNE document (sentences as lines), in a temporary folder only."""
+    docs: dict[str, list[dict]] = defaultdict(list)
+    with open(data / "norne_news_nob" / "sentences.derived.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            docs[row["file"]].append(row)
+    paths = []
+    dash = 0
+    for name, rows in docs.items():
+        text = "\n".join(r["text"] for r in rows) + "\n"
+        dash += sum(1 for r in rows if r["text"][:2] in ("- ", "– ", "— "))
+        path = workdir / f"{Path(name).stem}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths, {"sentences": sum(len(r) for r in docs.values()), "dash_sentences": dash}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--polnear-split", default="dev", choices=["dev", "train"])
+    parser.add_argument("--limit", type=int, default=None, help="articles per data set")
+    parser.add_argument("--out", type=Path, default=Path("reports/extraction.md"))
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.data_dir / "polnear").is_dir():
+        print(f"error: {args.data_dir}: no polnear/ folder; pass --data-dir", file=sys.stderr)
+        return 2
+    sections = ["# Quote extraction benchmark", ""]
+    table, quality = polnear(args.data_dir, args.polnear_split, args.limit)
+    sections += [
+        "## Quality on PolNeAR (English political news)",
+        "",
+        table,
+        "",
+        f"Quote kinds predicted: {quality['kinds']}",
+        "",
+    ]
+    errors: list[str] = []
+    if not args.skip_throughput:
+        rows = [
+            "| corpus | articles | seconds | articles/s | quotes | with speaker | crashes |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        bbc = sorted((args.data_dir / "bbc_news_2004_2005").glob("*/*.txt"))[: args.limit]
+        row, info = throughput("BBC News 2004–05 (en)", bbc, "auto")
+        rows.append(row)
+        errors += info["errors"]
+        with tempfile.TemporaryDirectory() as tmp:
+            paths, counts = norne_articles(args.data_dir, Path(tmp))
+            row, info = throughput(
+                f"NorNE newspaper (nb, {counts['sentences']} sentences)", paths[: args.limit], "no"
+            )
+            rows.append(row)
+            errors += info["errors"]
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sections += [
+            "## Throughput (one process, 2 CPU cores)",
+            "",
+            *rows,
+            "",
+            f"Peak resident memory: {rss:.0f} MiB",
+            "",
+        ]
+    if errors:
+        sections += ["## Crashes", "", *[f"- {e}" for e in errors], ""]
+    report = "\n".join(sections)
+    print(report)
+    atomic_write_text(args.out, report)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
