@@ -191,3 +191,24 @@ def test_no_cue_no_quote(extract):
         )
         == []
     )
+
+
+def test_attribution_in_its_own_sentence(extract):
+    q = only(
+        extract(
+            "– Vi forstår ulempen ved evakueringen for innbyggerne, men deres sikkerhet er "
+            "førsteprioritet.\nDet sier politimester Hans Vik til NTB.",
+            "no",
+        )
+    )
+    assert q.speaker == "Hans Vik" and q.cue == "sier"
+
+
+def test_unattributed_opening_quote_takes_the_next_speaker(extract):
+    qs = extract(
+        "– Dette er en skandale.\n– Vi krever svar fra regjeringen nå, sier Trygve Slagsvold "
+        "Vedum.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Trygve Slagsvold Vedum"] * 2
+    assert qs[0].speaker_mention is None  # resolved from the quote after it

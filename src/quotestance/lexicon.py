@@ -90,6 +90,7 @@ class Lexicon:
     titles: frozenset[str]
     pronouns: dict[str, str]
     source_nouns: frozenset[str]
+    colon_labels: frozenset[str]
 
     @property
     def max_verb_words(self) -> int:
@@ -141,4 +142,5 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         titles=frozenset(t.lower() for t in read_list(base / "titles.txt")),
         pronouns=pronouns,
         source_nouns=frozenset(s.lower() for s in read_list(base / "source_nouns.txt")),
+        colon_labels=frozenset(s.lower() for s in read_list(base / "colon_labels.txt")),
     )

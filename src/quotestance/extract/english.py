@@ -74,7 +74,11 @@ def verb_of(tok, lex: Lexicon) -> Verb | None:
 
 
 def negated(tok) -> bool:
-    return any(c.dep_ == "neg" for c in tok.children)
+    """Not said, or only asked about: "has not criticized", "whether China supports"."""
+    return any(
+        c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in ("whether", "if"))
+        for c in tok.children
+    )
 
 
 def subject_of(tok):

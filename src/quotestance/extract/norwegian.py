@@ -363,6 +363,17 @@ class NorwegianAttribution:
             return cue.text
         return self.text[cue.start : cue.start + len(verb.form)]
 
+    def following(self, sentence: tuple[int, int]) -> tuple[Mention, str, tuple[int, int]] | None:
+        """ "Det sier Støre til NTB." after a quote: the attribution has a sentence of its own."""
+        ws = words(self.text[sentence[0] : sentence[1]], sentence[0])
+        if len(ws) < 3 or ws[0].low not in ("det", "dette", "slik", "så"):
+            return None
+        hit = self.inverted(ws[1:])
+        if hit is None or not self._ends_sentence(ws, hit[2].phrase_end):
+            return None
+        verb, cue, mention = hit
+        return mention, self._cue_text(cue, verb), (cue.start, cue.end)
+
     def attribute_direct(
         self, segments: list[tuple[int, int]], sentence: tuple[int, int]
     ) -> tuple[Mention | None, str, tuple[int, int] | None]:

@@ -14,7 +14,7 @@ from quotestance.extract.article import Article, read_article
 from quotestance.extract.marks import Quoted, find_quoted
 from quotestance.extract.norwegian import NorwegianAttribution
 from quotestance.extract.norwegian import sentences as no_sentences
-from quotestance.extract.schema import Candidate, Quote, quote_id
+from quotestance.extract.schema import Candidate, Mention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
 from quotestance.lexicon import Lexicon, load_lexicon
 
@@ -72,6 +72,44 @@ def opens_sentence(text: str, q: Quoted, sentences: list[tuple[int, int]], lex: 
         return True
     m = re.search(r"([\w’']+)\s*,$", prefix)
     return bool(m and m.group(1).lower() in lex.verbs)
+
+
+COLON_SPEAKER = re.compile(
+    r"(?P<speaker>(?:[A-ZÆØÅ][\w.’'-]*)(?:\s+[A-ZÆØÅ][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S)"
+)
+
+
+def colon_quotes(text: str, paragraphs: list[tuple[int, int]], lex: Lexicon) -> list[Candidate]:
+    """ "Graham: Trump's rhetoric is destroying the party" — a name and a colon open the
+    paragraph (headlines, interview transcripts). Section labels ("Update:") are excluded."""
+    found: list[Candidate] = []
+    for ps, pe in paragraphs:
+        m = COLON_SPEAKER.match(text, ps, pe)
+        if not m:
+            continue
+        label = m.group("speaker")
+        if label.lower() in lex.colon_labels or label.lower() in lex.verbs:
+            continue
+        start = m.start("rest")
+        while start < pe and text[start] in "“\"«„‘'–—- ":
+            start += 1
+        end = pe
+        while end > start and text[end - 1] in "”\"»“’' ":
+            end -= 1
+        if len(WORDS.findall(text[start:end])) < MIN_DIRECT_WORDS:
+            continue
+        s, e = m.start("speaker"), m.end("speaker")
+        found.append(
+            Candidate(
+                kind="direct",
+                segments=[(start, end)],
+                cue=":",
+                cue_span=(e, e + 1),
+                mention=Mention(s, e, label, s, e),
+                sentence=(ps, pe),
+            )
+        )
+    return found
 
 
 def _clean_segment(text: str, s: int, e: int) -> tuple[int, int]:
@@ -180,14 +218,24 @@ def _candidates_no(
                 opens=opens,
             )
         )
+    for cand in direct:
+        if cand.mention is None:
+            nxt = next((sp for sp in spans if sp[0] >= cand.end), None)
+            hit = nor.following(nxt) if nxt else None
+            if hit is not None:
+                cand.mention, cand.cue, cand.cue_span = hit
+                cand.inherit = False
     direct_spans = [seg for c in direct for seg in c.segments]
+    attributions = [c.cue_span for c in direct if c.cue_span]
     indirect: list[Candidate] = []
     for sentence in spans:
         if _within(sentence[0], dash_spans) or any(
             s <= sentence[0] and sentence[1] <= e for s, e in direct_spans
         ):
             continue
-        indirect.extend(nor.find_indirect(sentence, direct_spans))
+        indirect.extend(
+            c for c in nor.find_indirect(sentence, direct_spans) if c.cue_span not in attributions
+        )
     extra = {"orgs": lambda c: [], "person": lambda c: False, "sentences": spans}
     return direct + indirect, fragments, extra
 
@@ -210,12 +258,38 @@ def _merge_split(direct: list[Candidate]) -> list[Candidate]:
     return merged
 
 
+def _dedupe(direct: list[Candidate]) -> list[Candidate]:
+    """Two direct readings of one passage: keep the attributed one, else the longer."""
+    kept: list[Candidate] = []
+    for cand in sorted(direct, key=lambda c: c.start):
+        clash = next(
+            (k for k in kept if _overlaps((k.start, k.end), (cand.start, cand.end))), None
+        )
+        if clash is None:
+            kept.append(cand)
+        elif (clash.mention is None and cand.mention is not None) or (
+            (clash.mention is None) == (cand.mention is None)
+            and cand.end - cand.start > clash.end - clash.start
+        ):
+            kept[kept.index(clash)] = cand
+    return kept
+
+
 def _embedded(cand: Candidate, reports: list[Candidate]) -> Candidate | None:
     """The reported-speech quote whose content holds this mid-sentence quoted passage."""
     if cand.opens or len(cand.segments) > 1:
         return None
     for report in reports:
-        if any(s <= cand.start and cand.end <= e for s, e in report.segments):
+        if any(s <= cand.start and cand.end <= e + 2 for s, e in report.segments):
+            return report
+    for report in reports:  # quoted at the end of the sentence, after the parsed clause
+        if (
+            report.sentence[0] <= cand.start
+            and cand.end <= report.sentence[1] + 1
+            and (report.end <= cand.start)
+        ):
+            last = report.segments[-1]
+            report.segments[-1] = (last[0], cand.end)
             return report
     return None
 
@@ -231,7 +305,7 @@ def _select(candidates: list[Candidate], text: str) -> list[Candidate]:
             direct.append(cand)
         else:
             host.fragments.append(" ".join(text[s:e] for s, e in cand.segments))
-    direct = _merge_split(direct)
+    direct = _merge_split(_dedupe(direct))
     direct_spans = [seg for c in direct for seg in c.segments]
     indirect = [
         c
@@ -288,6 +362,7 @@ def extract_article(article: Article) -> list[Quote]:
         candidates, fragments, extra = _candidates_no(
             article, paragraphs, quoted, resolver, entities
         )
+    candidates += colon_quotes(article.text, paragraphs, resolver.lex)
     candidates = [
         c for c in _select(candidates, article.text) if not article.is_excluded(c.start, c.end)
     ]
@@ -335,6 +410,16 @@ def extract_article(article: Article) -> list[Quote]:
         if res.speaker:
             previous = (cand, res)
     candidates = kept
+    # a quote that opens a run of quotes takes the speaker named right after it
+    for i, (cand, res) in enumerate(zip(candidates[:-1], resolved[:-1], strict=True)):
+        nxt, nres = candidates[i + 1], resolved[i + 1]
+        if (
+            res.speaker is None
+            and cand.kind == nxt.kind == "direct"
+            and nres.speaker
+            and paragraph_of(nxt.start) - paragraph_of(cand.end) <= 1
+        ):
+            resolved[i] = nres
 
     # one affiliation per speaker; unnamed roles linked to the one named speaker that fits
     by_speaker: dict[str, Resolved] = {}
