@@ -24,6 +24,8 @@ from quotestance.extract import extract_file
 from quotestance.extract.evaluate import Score, read_brat, score
 from quotestance.io import atomic_write_text
 
+MARKS = ("“", "”", '"', "«", "»", "''", "‘")
+
 
 def polnear(data: Path, split: str, limit: int | None) -> tuple[str, dict]:
     folder = data / "polnear" / split
@@ -33,6 +35,7 @@ def polnear(data: Path, split: str, limit: int | None) -> tuple[str, dict]:
     for ann in anns:  # several annotators: the first file of each document
         by_doc.setdefault(ann.stem.rsplit("_", 1)[0], ann)
     totals = {0.3: Score(), 0.8: Score()}
+    marked = Score()  # gold contents holding a quotation mark: direct and mixed quotes
     by_kind: dict[str, int] = defaultdict(int)
     start = time.perf_counter()
     for text in texts:
@@ -42,6 +45,13 @@ def polnear(data: Path, split: str, limit: int | None) -> tuple[str, dict]:
             by_kind[q.kind] += 1
         for threshold, total in totals.items():
             total.add(score(quotes, gold, threshold))
+        raw = text.read_text(encoding="utf-8")
+        with_marks = [g for g in gold if any(m in raw[s:e] for s, e in g.content for m in MARKS)]
+        part = score(quotes, with_marks, 0.3)
+        marked.gold += part.gold
+        marked.matched += part.matched
+        marked.speaker_total += part.speaker_total
+        marked.speaker_correct += part.speaker_correct
     seconds = time.perf_counter() - start
     rows = [
         "| PolNeAR split | overlap | gold | predicted | P | R | F1 | speaker acc. |",
@@ -53,6 +63,11 @@ def polnear(data: Path, split: str, limit: int | None) -> tuple[str, dict]:
             f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.speaker_accuracy:.3f} "
             f"({s.speaker_correct}/{s.speaker_total}) |"
         )
+    rows.append(
+        f"| {split}, gold with quote marks only | ≥30% | {marked.gold} | – | – | "
+        f"{marked.recall:.3f} | – | {marked.speaker_accuracy:.3f} "
+        f"({marked.speaker_correct}/{marked.speaker_total}) |"
+    )
     result = {
         "articles": len(texts),
         "seconds": seconds,

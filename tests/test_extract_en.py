@@ -336,3 +336,59 @@ def test_affiliation_from_a_place_in_the_apposition(extract):
         )
     )
     assert q.speaker == "Hideya Kurata" and q.affiliation == "Japan"
+
+
+def test_relative_pronoun_speaker_resolves_to_its_noun(extract):
+    q = only(
+        extract(
+            "Mr. Trump, who said last week that the judge was biased against him, issued a "
+            "statement on Tuesday.",
+            "en",
+        )
+    )
+    assert q.speaker_mention == "who" and q.speaker == "Trump"
+    assert q.text == "the judge was biased against him"
+
+
+def test_that_said_is_not_an_attribution(extract):
+    assert (
+        extract(
+            "That said, the audience of the network tends to be older than that of its rivals.",
+            "en",
+        )
+        == []
+    )
+
+
+def test_doubled_apostrophes_as_quote_marks(extract):
+    q = only(
+        extract(
+            "''It's embarrassing,'' Mr. Rubel said. ''The stock didn't do well, and he got "
+            "dinged.''",
+            "en",
+        )
+    )
+    assert q.speaker == "Rubel" and len(q.segments) == 2
+    assert q.text == "It's embarrassing The stock didn't do well, and he got dinged."
+
+
+def test_name_and_colon_opens_a_quote(extract):
+    qs = extract(
+        "Graham: Trump’s Rhetoric Is Destroying the Party’s Chance to Win.\n"
+        "Update: The story was changed on Monday to add details from the speech.",
+        "en",
+    )
+    q = only(qs)
+    assert q.speaker == "Graham" and q.cue == ":"
+    assert q.text.startswith("Trump’s Rhetoric")
+
+
+def test_first_person_outside_quotes_is_not_resolved(extract):
+    q = only(
+        extract(
+            "Senator Mark Kirk spoke first.\nAfter much consideration, I have concluded that "
+            "the nominee lacks the temperament for the office.",
+            "en",
+        )
+    )
+    assert q.speaker_mention == "I" and q.speaker is None

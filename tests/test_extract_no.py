@@ -212,3 +212,10 @@ def test_unattributed_opening_quote_takes_the_next_speaker(extract):
     )
     assert [q.speaker for q in qs] == ["Trygve Slagsvold Vedum"] * 2
     assert qs[0].speaker_mention is None  # resolved from the quote after it
+
+
+def test_name_and_colon_opens_a_quote(extract):
+    q = only(extract("Støre: Vi må ta et større ansvar for klimaet i Europa.", "no"))
+    assert q.speaker == "Støre" and q.text.startswith("Vi må ta")
+    label = "Oppdatert: Saken er oppdatert med nye opplysninger fra politiet i kveld."
+    assert extract(label, "no") == []

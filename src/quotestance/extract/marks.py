@@ -41,7 +41,7 @@ def _can_open(text: str, i: int, mark: str) -> bool:
     after = text[i + len(mark)] if i + len(mark) < len(text) else " "
     if after.isspace():
         return False
-    if mark in {"‘", "‚", '"', "‹", "»"}:
+    if mark in {"‘", "‚", '"', "‹", "»", "''"}:
         return not _is_word(before)
     return True
 
@@ -49,7 +49,7 @@ def _can_open(text: str, i: int, mark: str) -> bool:
 def _can_close(text: str, i: int, mark: str) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + len(mark)] if i + len(mark) < len(text) else " "
-    if mark in {"’", '"', "'", "›"}:
+    if mark in {"’", '"', "'", "›", "''"}:
         return not before.isspace() and not _is_word(after)
     return True
 

@@ -37,7 +37,7 @@ def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
     """A speech verb right next to the marks: “Yes,” he said / said Liu, “...” ."""
     close = q.marks[-1][1]
     if close >= 0:
-        after = text[close + 1 : close + 60]
+        after = text[close : close + 60].lstrip("”\"»“’'›」")
         if re.match(r"^[,;!?]?\s", after) or after[:1] in (",", "!", "?"):
             words = re.findall(r"[\w’']+", after)[:3]
             if any(w.lower() in lex.verbs for w in words):
@@ -390,8 +390,9 @@ def extract_article(article: Article) -> list[Quote]:
                 continue
             res = Resolved(None, "unknown")
         else:
+            m = cand.mention
             res = resolver.resolve(
-                cand.mention.text,
+                article.text[m.refers[0] : m.refers[1]] if m.refers else m.text,
                 article.text[cand.mention.phrase_start : cand.mention.phrase_end],
                 cand.mention.start,
                 orgs=extra["orgs"](cand),

@@ -20,6 +20,7 @@ class Mention:
     text: str
     phrase_start: int
     phrase_end: int
+    refers: tuple[int, int] | None = None  # what a relative pronoun stands for
 
 
 @dataclass

@@ -181,6 +181,8 @@ class SpeakerResolver:
         # pronouns
         if low in self.lex.pronouns:
             ref = self.lex.pronouns[low]
+            if ref == "self":  # the writer, or a speaker inside a quote: not resolved here
+                return Resolved(None, "unknown")
             previous = self.last.get(ref)
             if previous is None and ref == "group":
                 previous = self.last.get("thing")
