@@ -219,3 +219,13 @@ def test_name_and_colon_opens_a_quote(extract):
     assert q.speaker == "Støre" and q.text.startswith("Vi må ta")
     label = "Oppdatert: Saken er oppdatert med nye opplysninger fra politiet i kveld."
     assert extract(label, "no") == []
+
+
+def test_dash_paragraph_continued_in_a_paragraph_closing_with_attribution(extract):
+    qs = extract(
+        "– Vi har hatt en god dialog med Telenor.\n"
+        "Det har vært konstruktivt hele veien, sier direktør Kari Holm.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Kari Holm", "Kari Holm"]
+    assert [q.kind for q in qs] == ["direct", "indirect"]

@@ -390,9 +390,11 @@ def extract_article(article: Article) -> list[Quote]:
                 continue
             res = Resolved(None, "unknown")
         else:
-            m = cand.mention
+            said_by = cand.mention
             res = resolver.resolve(
-                article.text[m.refers[0] : m.refers[1]] if m.refers else m.text,
+                article.text[said_by.refers[0] : said_by.refers[1]]
+                if said_by.refers
+                else said_by.text,
                 article.text[cand.mention.phrase_start : cand.mention.phrase_end],
                 cand.mention.start,
                 orgs=extra["orgs"](cand),
@@ -414,9 +416,13 @@ def extract_article(article: Article) -> list[Quote]:
     # a quote that opens a run of quotes takes the speaker named right after it
     for i, (cand, res) in enumerate(zip(candidates[:-1], resolved[:-1], strict=True)):
         nxt, nres = candidates[i + 1], resolved[i + 1]
+        closing = nxt.kind == "direct" or (  # or "..., sier X." closing the next paragraph
+            nxt.mention is not None and nxt.mention.start > nxt.end
+        )
         if (
             res.speaker is None
-            and cand.kind == nxt.kind == "direct"
+            and cand.kind == "direct"
+            and closing
             and nres.speaker
             and paragraph_of(nxt.start) - paragraph_of(cand.end) <= 1
         ):
