@@ -346,7 +346,8 @@ def test_relative_pronoun_speaker_resolves_to_its_noun(extract):
             "en",
         )
     )
-    assert q.speaker_mention == "who" and q.speaker == "Trump"
+    assert q.speaker_mention == "who" and q.speaker == "Donald Trump"  # via the entity table
+    assert q.speaker_qid == "Q22686"
     assert q.text == "the judge was biased against him"
 
 

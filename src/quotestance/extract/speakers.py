@@ -132,11 +132,15 @@ class SpeakerResolver:
                 words = tokens[i : i + n]
                 phrase = " ".join(words)
                 bare = re.sub(r"(’s|'s)$", "", phrase)
+                place = self.entities.lookup(bare, self.lang) or self.entities.lookup(
+                    phrase, self.lang
+                )
+                if place is not None and place.type == "person":
+                    place = None  # a person's name is the name, not a leading place
                 if phrase.lower() in self.lex.titles:
                     titled = True
                 elif not (
-                    self.entities.lookup(bare, self.lang)
-                    or self.entities.lookup(phrase, self.lang)
+                    place is not None
                     or (
                         n == 1
                         and (
@@ -156,7 +160,7 @@ class SpeakerResolver:
         self, phrase: str, exclude: str, orgs: list[str]
     ) -> tuple[str | None, str | None]:
         for m in self.entities.find(phrase, self.lang):
-            if exclude and m.text in exclude.split():
+            if (exclude and m.text in exclude.split()) or m.entity.type == "person":
                 continue
             country = self.entities.country_of(m.entity)
             chosen: Entity = country or m.entity
@@ -266,6 +270,16 @@ class SpeakerResolver:
 
     def _entity(self, entity: Entity) -> Resolved:
         country = self.entities.country_of(entity)
+        if entity.type == "person":
+            return self._remember(
+                Resolved(
+                    entity.name,
+                    "person",
+                    speaker_qid=entity.qid or None,
+                    affiliation=country.name if country else None,
+                    affiliation_qid=country.qid if country else None,
+                )
+            )
         resolved = Resolved(
             entity.name,
             entity.type if entity.type in ("country", "organisation") else "unknown",
