@@ -10,7 +10,7 @@ export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract test lint format bench clean
+.PHONY: help setup extract data test lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ setup: $(STAMP) ## create .venv and install the project with its dev tools (CPU 
 extract: $(STAMP) ## extract the quotes of the sample articles into data/interim/quotes.jsonl
 	$(BIN)/quotestance extract $(ARTICLES) --out data/interim/quotes.jsonl --force
 	@echo "quotes: data/interim/quotes.jsonl"
+
+data: $(STAMP) ## build the labelled quote dataset with DVC (data/processed/quotes.jsonl)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks

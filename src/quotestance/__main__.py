@@ -1,0 +1,3 @@
+from quotestance.cli import app
+
+app(prog_name="quotestance")

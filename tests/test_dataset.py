@@ -1,0 +1,361 @@
+"""The labelled quote dataset: targets, labels, splits, the annotation round trip, loading."""
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, SAMPLES
+from typer.testing import CliRunner
+
+from quotestance.cli import app
+from quotestance.dataset import assign_splits, build_dataset, find_targets, load_quote_dataset
+from quotestance.dataset.annotations import load_annotations
+from quotestance.extract import extract_file
+
+runner = CliRunner()
+GOLD = ROOT / "data" / "annotations" / "gold.jsonl"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed")
+    result = build_dataset(SAMPLES, GOLD, out)
+    return out, result
+
+
+def targets_of(extract, text, lang):
+    quotes = extract(text, lang)
+    return [
+        [(t.name, t.qid, t.via) for t in find_targets(q, _text(text), quotes[:i])]
+        for i, q in enumerate(quotes)
+    ]
+
+
+def _text(text):
+    return text
+
+
+# -- targets ------------------------------------------------------------------------------
+
+
+def test_english_aliases_and_metonyms(extract):
+    got = targets_of(
+        extract,
+        "Mr Liu complained that the DPRK's gestures had not been met with such action from "
+        "Washington, and that Beijing and Seoul were left out.",
+        "en",
+    )
+    assert got == [
+        [
+            ("North Korea", "Q423", "alias"),
+            ("United States", "Q30", "alias"),
+            ("China", "Q148", "alias"),
+            ("South Korea", "Q884", "alias"),
+        ]
+    ]
+
+
+def test_possessive_points_back_at_the_last_named_other_side(extract):
+    got = targets_of(
+        extract,
+        "“We are concerned about the US’ intention to use Korean peninsula issues as a tool "
+        "for containing China,” Chinese envoy Liu Xiaoming told AFP.\n"
+        "“It’s part of their Indo-Pacific strategy... to gang up allies,” he added.",
+        "en",
+    )
+    assert got[1] == [("United States", "Q30", "pronoun")]  # not China, the speaker's side
+
+
+def test_norwegian_aliases_genitives_and_demonyms(extract):
+    got = targets_of(
+        extract,
+        "– Det angivelige militærsamarbeidet mellom Nord-Korea og Moskva er i strid med Kinas "
+        "interesser og en trussel mot USAs allierte og nordkoreanske naboer, sa Park Jin.",
+        "no",
+    )
+    assert got == [
+        [
+            ("North Korea", "Q423", "alias"),
+            ("Russia", "Q159", "alias"),
+            ("China", "Q148", "alias"),
+            ("United States", "Q30", "alias"),
+        ]
+    ]
+
+
+def test_people_in_the_entity_table_are_targets(extract):
+    got = targets_of(
+        extract,
+        "Landene mistenker at Nord-Koreas leder Kim Jong-un ønsker russisk teknologi.",
+        "no",
+    )
+    assert ("Kim Jong Un", "Q56226", "alias") in got[0]
+
+
+# -- the built dataset ----------------------------------------------------------------------
+
+
+def test_every_pair_of_the_samples_has_a_gold_label(built):
+    _, result = built
+    assert result.rows and all(r["label_source"] == "gold" for r in result.rows)
+    assert all(r["rationale"] for r in result.rows)
+
+
+def test_no_article_in_two_splits_or_folds(built):
+    _, result = built
+    by_article: dict[str, set] = {}
+    for r in result.rows:
+        by_article.setdefault(r["article_id"], set()).add((r["split"], r["fold"]))
+    assert all(len(v) == 1 for v in by_article.values())
+    assert len({next(iter(v))[1] for v in by_article.values()}) == 3  # one fold per article
+
+
+def test_split_assignment_is_stable_and_by_article():
+    ids = [f"a{i}" for i in range(20)]
+    first = assign_splits(ids)
+    assert first == assign_splits(list(reversed(ids)))
+    counts = {s: sum(1 for v in first.values() if v[0] == s) for s in ("train", "dev", "test")}
+    assert counts == {"train": 14, "dev": 2, "test": 4}
+
+
+def test_card_counts_match_the_build(built):
+    out, _ = built
+    card_rows = [
+        line
+        for line in (out / "README.md").read_text().splitlines()
+        if line.startswith("| ") and not line.startswith("| what")
+    ]
+    docs = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
+    for row in card_rows:
+        assert row in docs, f"docs/dataset.md does not say {row!r}"
+
+
+def test_parquet_copy_matches_jsonl(built):
+    import pandas as pd
+
+    out, result = built
+    frame = pd.read_parquet(out / "quotes.parquet")
+    assert list(frame["pair_id"]) == [r["pair_id"] for r in result.rows]
+
+
+def test_load_as_datasetdict_with_classlabels(built):
+    out, result = built
+    data = load_quote_dataset(out / "quotes.jsonl")
+    assert set(data) == {"train", "dev", "test"}
+    assert sum(len(data[s]) for s in data) == len(result.rows)
+    assert data["train"].features["stance"].names == ["favor", "against", "neutral"]
+    assert data["train"].features["claim_type"].names == [
+        "fact",
+        "opinion",
+        "prediction",
+        "appeal",
+    ]
+
+
+def test_weak_labels_fill_pairs_without_gold(tmp_path):
+    out = tmp_path / "processed"
+    result = build_dataset(SAMPLES, tmp_path / "none.jsonl", out)
+    accused = [r for r in result.rows if r["cue"] == "accused"]
+    assert accused[0]["target"] == "United States"
+    assert (accused[0]["stance"], accused[0]["label_source"]) == ("against", "weak")
+    assert accused[0]["weak_rule"].startswith("cue:accuse")
+    assert accused[1]["stance"] is None  # only the object of the verb
+    appeal = [r for r in result.rows if r["cue"] == "oppfordrer"]
+    assert {r["claim_type"] for r in appeal} == {"appeal"}
+
+
+def test_gold_wins_over_weak(built):
+    _, result = built
+    row = next(r for r in result.rows if r["cue"] == "accused" and r["target"] == "North Korea")
+    assert row["label_source"] == "gold" and row["stance"] == "neutral"
+
+
+def test_stale_gold_labels_are_an_error(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        GOLD.read_text()
+        + json.dumps(
+            {
+                "pair_id": "999_gone-abc:Q30",
+                "quote_id": "999_gone-abc",
+                "target_qid": "Q30",
+                "target": "United States",
+                "stance": "against",
+                "claim_type": "fact",
+            }
+        )
+        + "\n"
+    )
+    with pytest.raises(Exception, match="no longer produces"):
+        build_dataset(SAMPLES, gold, tmp_path / "out")
+
+
+# -- the annotation round trip --------------------------------------------------------------
+
+
+@pytest.fixture
+def unlabelled(tmp_path):
+    out = tmp_path / "processed"
+    build_dataset(SAMPLES, tmp_path / "gold.jsonl", out)
+    return out / "quotes.jsonl", tmp_path / "gold.jsonl"
+
+
+def fill(path: Path, rows: list[dict]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=["pair_id", "stance", "claim_type", "rationale"]
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_round_trip(unlabelled, tmp_path):
+    dataset, gold = unlabelled
+    export = tmp_path / "to_label.csv"
+    ls = tmp_path / "ls.json"
+    result = runner.invoke(
+        app,
+        [
+            "annotate",
+            "export",
+            "--dataset",
+            str(dataset),
+            "--out",
+            str(export),
+            "--label-studio",
+            str(ls),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(export.open(encoding="utf-8")))
+    assert len(rows) == 66 and len(json.loads(ls.read_text())) == 66
+    rows[0].update(stance="against", claim_type="opinion", rationale="accusation")
+    rows[1].update(stance="Neutral ", claim_type="opinion")
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = runner.invoke(
+        app,
+        ["annotate", "import", str(export), "--dataset", str(dataset), "--annotations", str(gold)],
+    )
+    assert result.exit_code == 0, result.output
+    saved = load_annotations(gold)
+    assert {a.stance for a in saved.values()} == {"against", "neutral"}
+    assert saved[rows[0]["pair_id"]].rationale == "accusation"
+    # exporting again leaves out what is labelled
+    result = runner.invoke(
+        app,
+        ["annotate", "export", "--dataset", str(dataset), "--out", str(tmp_path / "again.csv")],
+    )
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            {"pair_id": "nope:Q30", "stance": "against", "claim_type": "fact"},
+            r"filled.csv:3: unknown pair_id 'nope:Q30'",
+        ),
+        (
+            {"pair_id": "{ok}", "stance": "angry", "claim_type": "fact"},
+            r"filled.csv:3: unknown stance 'angry'",
+        ),
+        (
+            {"pair_id": "{ok}", "stance": "favor", "claim_type": "rumour"},
+            r"filled.csv:3: unknown claim_type 'rumour'",
+        ),
+        (
+            {"pair_id": "{first}", "stance": "favor", "claim_type": "fact"},
+            r"filled.csv:3: duplicate pair_id .* \(first on line 2\)",
+        ),
+        (
+            {"pair_id": "{ok}", "stance": "favor", "claim_type": ""},
+            r"filled.csv:3: label both stance and claim_type, or neither",
+        ),
+    ],
+)
+def test_bad_rows_are_errors_with_file_and_line(unlabelled, tmp_path, row, message):
+    dataset, gold = unlabelled
+    ids = [json.loads(line)["pair_id"] for line in dataset.read_text().splitlines()]
+    row = {k: v.format(ok=ids[1], first=ids[0]) for k, v in row.items()}
+    filled = tmp_path / "filled.csv"
+    fill(filled, [{"pair_id": ids[0], "stance": "favor", "claim_type": "fact"}, row])
+    result = runner.invoke(
+        app,
+        ["annotate", "import", str(filled), "--dataset", str(dataset), "--annotations", str(gold)],
+    )
+    assert result.exit_code == 1
+    assert re.search(message, result.output), result.output
+    assert not gold.exists()  # nothing merged when any row is bad
+
+
+def test_labelled_pairs_are_not_overwritten_without_force(unlabelled, tmp_path):
+    dataset, gold = unlabelled
+    first = json.loads(dataset.read_text().splitlines()[0])["pair_id"]
+    filled = tmp_path / "filled.csv"
+    fill(filled, [{"pair_id": first, "stance": "favor", "claim_type": "fact"}])
+    args = [
+        "annotate",
+        "import",
+        str(filled),
+        "--dataset",
+        str(dataset),
+        "--annotations",
+        str(gold),
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    fill(filled, [{"pair_id": first, "stance": "against", "claim_type": "fact"}])
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "--force" in result.output
+    assert load_annotations(gold)[first].stance == "favor"
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert load_annotations(gold)[first].stance == "against"
+
+
+def test_export_refuses_to_overwrite(unlabelled, tmp_path):
+    dataset, _ = unlabelled
+    out = tmp_path / "mine.csv"
+    out.write_text("my labels\n")
+    result = runner.invoke(
+        app, ["annotate", "export", "--dataset", str(dataset), "--out", str(out)]
+    )
+    assert result.exit_code == 1 and out.read_text() == "my labels\n"
+
+
+def test_bad_gold_file_names_the_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"pair_id": "a", "quote_id": "q", "target": "X", "stance": "favor", '
+        '"claim_type": "fact"}\nnot json\n'
+    )
+    with pytest.raises(Exception, match=r"gold.jsonl:2: not valid JSON"):
+        load_annotations(gold)
+
+
+# -- the DVC stage --------------------------------------------------------------------------
+
+
+def test_dvc_stage_declares_real_deps():
+    stage = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]["build_dataset"]
+    for dep in stage["deps"]:
+        assert (ROOT / dep).exists(), dep
+    source = "\n".join(p.read_text() for p in (ROOT / "src/quotestance/dataset").glob("*.py"))
+    imported = set(re.findall(r"from quotestance\.(\w+)", source))
+    for module in imported - {"dataset", "errors", "io", "log"}:
+        assert any(dep.startswith(f"src/quotestance/{module}") for dep in stage["deps"]), module
+    assert "data/processed/quotes.jsonl" in stage["outs"]
+
+
+def test_samples_are_read_only_inputs():
+    assert sorted(p.name for p in SAMPLES.iterdir()) == [
+        "000_19a6ae6c093676fb.txt",
+        "001_f65c8cd2c888a781.txt",
+        "002_7a163f6565026dd5.txt",
+    ]
+    quotes = extract_file(SAMPLES / "000_19a6ae6c093676fb.txt")
+    assert quotes  # and reading never writes: the build only writes under --out
