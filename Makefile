@@ -10,7 +10,7 @@ export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract data test lint format bench clean
+.PHONY: help setup run train extract data test lint format ui bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +25,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools (CPU torch)
 
+run: data train ## build the quote dataset, then train the default baseline (the quickstart)
+
+train: $(STAMP) ## python train.py: the TF-IDF baseline on the quote dataset, logged to MLflow
+	$(BIN)/python train.py
+
+ui: $(STAMP) ## open the MLflow UI on http://127.0.0.1:5000
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000
+
 extract: $(STAMP) ## extract the quotes of the sample articles into data/interim/quotes.jsonl
 	$(BIN)/quotestance extract $(ARTICLES) --out data/interim/quotes.jsonl --force
 	@echo "quotes: data/interim/quotes.jsonl"
@@ -33,13 +41,13 @@ data: $(STAMP) ## build the labelled quote dataset with DVC (data/processed/quot
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks train.py
+	$(BIN)/ruff format --check src tests benchmarks train.py
 	$(BIN)/mypy
 
 format: $(STAMP) ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks train.py
+	$(BIN)/ruff format src tests benchmarks train.py
 
 test: lint ## lint, then the fast offline test suite
 	$(BIN)/pytest -q

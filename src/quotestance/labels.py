@@ -4,12 +4,14 @@ from __future__ import annotations
 
 STANCES: tuple[str, ...] = ("favor", "against", "neutral")
 CLAIM_TYPES: tuple[str, ...] = ("fact", "opinion", "prediction", "appeal")
+CHECKWORTHY: tuple[str, ...] = ("not_checkworthy", "checkworthy")
 LABEL_SOURCES: tuple[str, ...] = ("gold", "weak", "none")
 
 # task name -> (dataset column, labels)
 TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "stance": ("stance", STANCES),
     "claim": ("claim_type", CLAIM_TYPES),
+    "checkworthy": ("checkworthy", CHECKWORTHY),
 }
 
 

@@ -1,0 +1,60 @@
+"""The one artifact contract for every model: an MLflow pyfunc model.
+
+Input: a table with ``text`` and ``target`` (``speaker`` and ``lang`` optional). Output: the
+predicted ``label`` and one ``prob_<label>`` column per label, in the order of
+``quotestance.labels``. The model folder (``save``/``load`` of models.base) travels inside the
+MLflow model as an artifact, and the package's code with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+try:
+    import mlflow.pyfunc
+
+    _Base: Any = mlflow.pyfunc.PythonModel
+except ImportError:  # pragma: no cover - mlflow is a dependency
+    _Base = object
+
+INPUT_COLUMNS = ("text", "target")
+OPTIONAL_COLUMNS = ("speaker", "lang")
+
+
+def output_frame(labels: tuple[str, ...], proba: Any) -> pd.DataFrame:
+    out = pd.DataFrame({"label": [labels[i] for i in proba.argmax(axis=1)]})
+    for j, label in enumerate(labels):
+        out[f"prob_{label}"] = proba[:, j].astype(float)
+    return out
+
+
+def prepare_input(frame: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in INPUT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"input table lacks column(s) {missing}; expected text, target "
+            "(speaker, lang optional)"
+        )
+    frame = frame.copy()
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame.fillna("")
+
+
+class QuotestancePyfunc(_Base):
+    def load_context(self, context: Any) -> None:
+        from quotestance.models import load_model
+
+        self.model = load_model(context.artifacts["model"])
+
+    def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:
+        frame = prepare_input(pd.DataFrame(model_input))
+        return output_frame(self.model.labels, self.model.predict_proba(frame))
+
+
+def package_dir() -> Path:
+    return Path(__file__).resolve().parent

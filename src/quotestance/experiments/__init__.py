@@ -1,0 +1,1 @@
+"""Hydra-configured experiments: data, models, training, evaluation, MLflow tracking."""

@@ -1,0 +1,255 @@
+"""Data for experiments: one table per split with ``text``, ``target``, ``speaker``, ``lang``,
+``label`` (and ``group``, the article or source an item came from)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from quotestance.errors import QuotestanceError
+from quotestance.experiments.config import DataConfig
+from quotestance.labels import TASKS, labels_for
+
+COLUMNS = ["text", "target", "speaker", "lang", "label", "group", "id"]
+
+
+@dataclass
+class Split:
+    train: pd.DataFrame
+    dev: pd.DataFrame
+    test: pd.DataFrame
+    name: str = "split"
+
+
+class DataError(QuotestanceError):
+    pass
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["speaker"] = frame["speaker"].fillna("")
+    frame["target"] = frame["target"].fillna("")
+    return frame
+
+
+def _by_group_hash(
+    frame: pd.DataFrame, fraction: float, salt: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split rows by their group (article, source), so that no group is on both sides."""
+
+    def bucket(group: str) -> float:
+        return int(hashlib.sha1(f"{salt}:{group}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+    mask = frame["group"].map(bucket) < fraction
+    if mask.all() or not mask.any():  # too few groups: fall back to rows
+        mask = frame["id"].astype(str).map(bucket) < fraction
+    return frame[~mask].reset_index(drop=True), frame[mask].reset_index(drop=True)
+
+
+def _folder(cfg: DataConfig, name: str) -> Path:
+    folder = Path(cfg.data_dir) / name
+    if not folder.is_dir():
+        raise DataError(
+            f"{folder}: data folder not found; set data.data_dir=<folder holding {name}/>"
+        )
+    return folder
+
+
+# -- the quote dataset ----------------------------------------------------------------------
+
+
+def load_quotes(cfg: DataConfig, task: str) -> list[Split]:
+    path = Path(cfg.path)
+    if not path.exists():
+        raise DataError(f"{path}: the quote dataset is not built; run `make data` (dvc repro)")
+    column = TASKS[task][0]
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        if r["label_source"] not in cfg.label_sources or not r.get(column):
+            continue
+        rows.append(
+            {
+                "text": r["text"],
+                "target": r["target"],
+                "speaker": r.get("speaker"),
+                "lang": r["lang"],
+                "label": r[column],
+                "group": r["article_id"],
+                "id": r["pair_id"],
+                "split": r["split"],
+                "fold": r["fold"],
+            }
+        )
+    if not rows:
+        raise DataError(f"{path}: no rows with a {cfg.label_sources} {column} label")
+    frame = pd.DataFrame(rows)
+    if cfg.evaluation == "folds":
+        splits = []
+        for fold in sorted(frame["fold"].unique()):
+            test = frame[frame["fold"] == fold]
+            train, dev = _by_group_hash(
+                frame[frame["fold"] != fold], cfg.dev_fraction, f"fold{fold}"
+            )
+            splits.append(
+                Split(
+                    _frame(train.to_dict("records")),
+                    _frame(dev.to_dict("records")),
+                    _frame(test.to_dict("records")),
+                    f"fold{fold}",
+                )
+            )
+        return splits
+    parts = {
+        s: _frame(frame[frame["split"] == s].to_dict("records")) for s in ("train", "dev", "test")
+    }
+    return [Split(parts["train"], parts["dev"], parts["test"])]
+
+
+# -- benchmark data sets --------------------------------------------------------------------
+
+SEMEVAL_LABELS = {"FAVOR": "favor", "AGAINST": "against", "NONE": "neutral"}
+
+
+def _semeval_file(path: Path) -> list[dict]:
+    rows = []
+    text = path.read_bytes().decode("cp1252", errors="replace").replace("\r\n", "\n")
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        parts = line.split("\t")
+        if len(parts) < 4:
+            raise DataError(f"{path}:{number}: expected ID, Target, Tweet, Stance columns")
+        rows.append(
+            {
+                "text": parts[2],
+                "target": parts[1],
+                "speaker": "",
+                "lang": "en",
+                "label": SEMEVAL_LABELS[parts[3].strip()],
+                "group": parts[0],
+                "id": f"semeval-{parts[0]}",
+            }
+        )
+    return rows
+
+
+def load_semeval(cfg: DataConfig, task: str) -> list[Split]:
+    if task != "stance":
+        raise DataError("data=semeval2016 has stance labels only; use task=stance")
+    folder = _folder(cfg, "semeval2016_task6_original")
+    train = _frame(_semeval_file(folder / "trainingdata-all-annotations.txt"))
+    test = _frame(_semeval_file(folder / "testdata-taskA-all-annotations.txt"))
+    train, dev = _by_group_hash(train, cfg.dev_fraction, "semeval")
+    return [Split(train, dev, test)]
+
+
+def load_danish(cfg: DataConfig, task: str) -> list[Split]:
+    if task != "stance":
+        raise DataError("data=danish has stance labels only; use task=stance")
+    path = _folder(cfg, "danish_polstance") / "labelled_quotes.jsonl"
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+        label = {"favor": "favor", "against": "against", "neutral": "neutral"}.get(
+            str(r.get("stance", "")).lower()
+        )
+        if label is None:
+            continue
+        rows.append(
+            {
+                "text": r["quote"],
+                "target": r.get("topic", ""),
+                "speaker": r.get("politician", ""),
+                "lang": "da",
+                "label": label,
+                "group": str(r.get("articleID", r.get("quoteID"))),
+                "id": f"da-{r.get('quoteID')}",
+            }
+        )
+    frame = _frame(rows)
+    rest, test = _by_group_hash(frame, 0.2, "danish-test")
+    train, dev = _by_group_hash(rest, cfg.dev_fraction, "danish-dev")
+    return [Split(train, dev, test)]
+
+
+def load_claimbuster(cfg: DataConfig, task: str) -> list[Split]:
+    if task != "checkworthy":
+        raise DataError("data=claimbuster has check-worthiness labels; use task=checkworthy")
+    folder = _folder(cfg, "claimbuster_ncs")
+
+    def read(name: str) -> pd.DataFrame:
+        rows = json.loads((folder / name).read_text(encoding="utf-8"))
+        return _frame(
+            [
+                {
+                    "text": r["text"],
+                    "target": "",
+                    "speaker": "",
+                    "lang": "en",
+                    "label": labels_for("checkworthy")[int(r["label"])],
+                    "group": str(r["sentence_id"]),
+                    "id": f"cb-{r['sentence_id']}",
+                }
+                for r in rows
+            ]
+        )
+
+    train, dev = _by_group_hash(read("train.json"), cfg.dev_fraction, "claimbuster")
+    return [Split(train, dev, read("test.json"))]
+
+
+LOADERS: dict[str, Callable[[DataConfig, str], list[Split]]] = {
+    "quotes": load_quotes,
+    "semeval2016": load_semeval,
+    "danish": load_danish,
+    "claimbuster": load_claimbuster,
+}
+
+
+def load_splits(cfg: DataConfig, task: str) -> list[Split]:
+    """The splits (one, or one per fold) of ``cfg.name`` for ``task``, checked for use."""
+    if cfg.name not in LOADERS:
+        raise DataError(f"unknown data {cfg.name!r}; expected one of {sorted(LOADERS)}")
+    if task not in TASKS:
+        raise DataError(f"unknown task {task!r}; expected one of {sorted(TASKS)}")
+    splits = LOADERS[cfg.name](cfg, task)
+    for split in splits:
+        if cfg.max_train_samples:
+            split.train = split.train.head(cfg.max_train_samples)
+        if cfg.max_eval_samples:
+            split.dev = split.dev.head(cfg.max_eval_samples)
+            split.test = split.test.head(cfg.max_eval_samples)
+        for part in ("train", "test"):
+            if getattr(split, part).empty:
+                raise DataError(f"data={cfg.name} ({split.name}): the {part} split is empty")
+        if split.train["label"].nunique() < 2:
+            raise DataError(
+                f"data={cfg.name} ({split.name}): the train split has one class "
+                f"({split.train['label'].iloc[0]!r}); a classifier needs two"
+            )
+        if split.dev.empty:
+            split.dev = split.train
+    return splits
+
+
+def dataset_hash(splits: list[Split]) -> str:
+    digest = hashlib.sha1()
+    for split in splits:
+        for part in (split.train, split.dev, split.test):
+            digest.update(
+                pd.util.hash_pandas_object(
+                    part[["text", "target", "label"]], index=False
+                ).values.tobytes()
+            )
+    return digest.hexdigest()[:12]

@@ -1,0 +1,161 @@
+"""``train(cfg)``: load the data, fit the configured model on each split or fold, evaluate,
+and log everything to one MLflow run. Returns the test metrics. ``train.py`` at the top of the
+repository composes the config and calls this; tests and notebooks call it too."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from quotestance.errors import QuotestanceError
+from quotestance.evaluation import aggregate, confusion, metrics, plot_confusion, report
+from quotestance.experiments.data import Split, dataset_hash, load_splits
+from quotestance.experiments.sweep import experiment_name
+from quotestance.labels import labels_for
+from quotestance.log import logger
+from quotestance.models import MODELS
+from quotestance.tracking import Tracker, parent_of
+
+
+def _sweep_parent() -> tuple[str, str] | None:
+    try:
+        from hydra.core.hydra_config import HydraConfig
+        from hydra.types import RunMode
+
+        hydra_cfg = HydraConfig.get()
+    except (ImportError, ValueError):
+        return None
+    if hydra_cfg.mode != RunMode.MULTIRUN:
+        return None
+    return parent_of(hydra_cfg.sweep.dir)
+
+
+def _overrides() -> str:
+    try:
+        from hydra.core.hydra_config import HydraConfig
+
+        return " ".join(HydraConfig.get().overrides.task)
+    except (ImportError, ValueError):
+        return ""
+
+
+def _evaluate(
+    model: Any, frame: pd.DataFrame, labels: tuple[str, ...]
+) -> tuple[list[str], dict[str, float]]:
+    pred = model.predict(frame)
+    return pred, metrics(list(frame["label"]), pred, labels, list(frame["lang"]))
+
+
+def train(cfg: DictConfig | Any) -> dict[str, float]:
+    if not isinstance(cfg, DictConfig):
+        cfg = OmegaConf.structured(cfg)
+    task = cfg.task.name
+    labels = labels_for(task)
+    if cfg.model.kind not in MODELS:
+        raise QuotestanceError(
+            f"unknown model.kind {cfg.model.kind!r}; expected one of {sorted(MODELS.keys())}"
+        )
+    splits = load_splits(cfg.data, task)
+    digest = dataset_hash(splits)
+    parent = _sweep_parent()
+    experiment = parent[1] if parent else experiment_name(cfg)
+    tracker = Tracker(cfg.tracking, experiment)
+    tags = {
+        "model_kind": cfg.model.kind,
+        "task": task,
+        "data": cfg.data.name,
+        "dataset_hash": digest,
+        "hydra_overrides": _overrides(),
+        "evaluation": cfg.data.evaluation,
+    }
+    run_name = cfg.run_name or f"{cfg.model.kind} {task} {cfg.data.name} seed={cfg.seed}"
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(resolved, dict)
+    with tracker.run(run_name, tags, parent_id=parent[0] if parent else None) as run:
+        tracker.config({str(k): v for k, v in resolved.items()}, OmegaConf.to_yaml(cfg))
+        source = cfg.data.path if cfg.data.name == "quotes" else cfg.data.data_dir
+        tracker.dataset(splits[0].train, f"{cfg.data.name}-train", source, "training", digest)
+        tracker.dataset(splits[0].test, f"{cfg.data.name}-test", source, "testing", digest)
+        fold_metrics: list[dict[str, float]] = []
+        rows: list[pd.DataFrame] = []
+        model = None
+        for split in splits:
+            prefix = "" if len(splits) == 1 else f"{split.name}/"
+            model = _fit(cfg, split, labels, tracker, prefix)
+            pred, found = _evaluate(model, split.test, labels)
+            _, dev_found = _evaluate(model, split.dev, labels)
+            tracker.metrics(found, f"{prefix}test")
+            tracker.metrics(dev_found, f"{prefix}dev")
+            fold_metrics.append(found)
+            rows.append(split.test.assign(predicted=pred, fold=split.name))
+        results = pd.concat(rows, ignore_index=True)
+        if len(splits) > 1:
+            summary = aggregate(fold_metrics)
+            tracker.metrics(summary, "test")
+            # the headline numbers of a fold run are the means over folds
+            headline = {
+                k.removesuffix("_mean"): v for k, v in summary.items() if k.endswith("_mean")
+            }
+            tracker.metrics(headline, "test")
+            logger.info(
+                "refitting on all %d labelled rows for the logged model",
+                sum(len(s.test) for s in splits),
+            )
+            everything = pd.concat([s.test for s in splits], ignore_index=True)
+            model = _fit(
+                cfg, Split(everything, everything, everything, "all"), labels, tracker, "all/"
+            )
+        else:
+            headline = fold_metrics[0]
+        _log_evaluation(tracker, results, labels)
+        if cfg.tracking.log_model and model is not None:
+            _log_model(tracker, model, results)
+        out = {f"test/{k}": float(v) for k, v in headline.items()}
+        logger.info("test macro_f1 %.3f (run %s)", out.get("test/macro_f1", 0.0), run.info.run_id)
+        out["run_id"] = run.info.run_id
+        return out
+
+
+def _fit(
+    cfg: DictConfig, split: Split, labels: tuple[str, ...], tracker: Tracker, prefix: str
+) -> Any:
+    model = MODELS[cfg.model.kind](cfg.model, labels)
+    logger.info("fitting %s on %d rows (%s)", cfg.model.kind, len(split.train), split.name)
+
+    def on_epoch(epoch: int, values: dict[str, float]) -> None:
+        tracker.metrics(values, f"{prefix}dev_epoch", step=epoch)
+
+    model.fit(split.train, split.dev, cfg.seed, on_epoch=on_epoch)
+    return model
+
+
+def _log_evaluation(tracker: Tracker, results: pd.DataFrame, labels: tuple[str, ...]) -> None:
+    gold, pred = list(results["label"]), list(results["predicted"])
+    tracker.text(report(gold, pred, labels), "evaluation/classification_report.txt")
+    with tempfile.TemporaryDirectory() as tmp:
+        png = plot_confusion(
+            confusion(gold, pred, labels),
+            labels,
+            Path(tmp) / "confusion_matrix.png",
+            "test (all folds)",
+        )
+        tracker.artifact(png, "evaluation")
+    wrong = results[results["label"] != results["predicted"]]
+    tracker.table(
+        wrong[["id", "fold", "lang", "speaker", "target", "label", "predicted", "text"]],
+        "evaluation/misclassified.csv",
+    )
+
+
+def _log_model(tracker: Tracker, model: Any, results: pd.DataFrame) -> None:
+    from quotestance.artifact import output_frame
+
+    example = results[["text", "target", "speaker", "lang"]].head(3).reset_index(drop=True)
+    output = output_frame(model.labels, model.predict_proba(example))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = model.save(Path(tmp) / "model")
+        tracker.model(folder, example, output)

@@ -1,0 +1,113 @@
+"""The model interface: fit, predict_proba, save, load. A new model is one class here (added
+to ``MODELS``) and one YAML file in ``conf/model/``."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from quotestance.errors import QuotestanceError
+from quotestance.experiments.config import ModelConfig
+
+MODEL_JSON = "quotestance_model.json"
+EpochCallback = Callable[[int, dict[str, float]], None]
+
+
+class QuoteModel(ABC):
+    kind: ClassVar[str]
+
+    def __init__(self, cfg: ModelConfig, labels: tuple[str, ...] | list[str]) -> None:
+        self.cfg = cfg
+        self.labels = tuple(labels)
+
+    @abstractmethod
+    def fit(
+        self,
+        train: pd.DataFrame,
+        dev: pd.DataFrame,
+        seed: int,
+        on_epoch: EpochCallback | None = None,
+    ) -> None: ...
+
+    @abstractmethod
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """One row per input row, one column per label in ``self.labels`` order."""
+
+    def predict(self, frame: pd.DataFrame) -> list[str]:
+        proba = self.predict_proba(frame)
+        return [self.labels[i] for i in proba.argmax(axis=1)]
+
+    @abstractmethod
+    def _save(self, folder: Path) -> None: ...
+
+    @classmethod
+    @abstractmethod
+    def _load(cls, folder: Path, cfg: ModelConfig, labels: tuple[str, ...]) -> QuoteModel: ...
+
+    def save(self, folder: str | Path) -> Path:
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        self._save(out)
+        meta = {"kind": self.kind, "labels": list(self.labels), "config": _cfg_dict(self.cfg)}
+        (out / MODEL_JSON).write_text(json.dumps(meta, indent=2))
+        return out
+
+
+def _cfg_dict(cfg: ModelConfig) -> dict[str, Any]:
+    from dataclasses import asdict, is_dataclass
+
+    from omegaconf import OmegaConf
+
+    if is_dataclass(cfg):
+        return asdict(cfg)
+    return dict(OmegaConf.to_container(cfg, resolve=True))
+
+
+def load_model(folder: str | Path) -> QuoteModel:
+    path = Path(folder)
+    meta_file = path / MODEL_JSON
+    if not meta_file.exists():
+        raise QuotestanceError(f"{path}: not a quotestance model folder (no {MODEL_JSON})")
+    meta = json.loads(meta_file.read_text())
+    if meta["kind"] not in MODELS:
+        raise QuotestanceError(f"{meta_file}: unknown model kind {meta['kind']!r}")
+    cfg = ModelConfig(
+        **{k: v for k, v in meta["config"].items() if k in ModelConfig.__dataclass_fields__}
+    )
+    return MODELS[meta["kind"]]._load(path, cfg, tuple(meta["labels"]))
+
+
+def _registry() -> dict[str, type[QuoteModel]]:
+    from quotestance.models.baselines import MajorityModel, TfidfModel
+    from quotestance.models.transformer import TransformerModel
+
+    return {m.kind: m for m in (MajorityModel, TfidfModel, TransformerModel)}
+
+
+class _Models(dict):
+    """Filled on first use, so importing the package does not import torch."""
+
+    def _fill(self) -> None:
+        if not super().__len__():
+            self.update(_registry())
+
+    def __getitem__(self, key: str) -> type[QuoteModel]:
+        self._fill()
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def keys(self):
+        self._fill()
+        return super().keys()
+
+
+MODELS: dict[str, type[QuoteModel]] = _Models()

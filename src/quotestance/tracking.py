@@ -1,0 +1,228 @@
+"""The one module that talks to MLflow.
+
+One run per job; a sweep is a parent run with a child per job. Each run gets the resolved
+config (artifact and flattened params), metrics prefixed by split, tags, the data as an MLflow
+dataset input, the per-class report, the confusion matrix, the misclassified quotes, and the
+model as a pyfunc (the artifact contract of ``quotestance.artifact``). A run that raises or is
+interrupted ends FAILED, never left RUNNING.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from quotestance.errors import QuotestanceError
+from quotestance.experiments.config import TrackingConfig
+from quotestance.log import logger
+
+PIP_REQUIREMENTS = [
+    "mlflow>=3.5,<4",
+    "scikit-learn>=1.5",
+    "skops>=0.10",
+    "pandas>=2.2",
+    "numpy",
+    "torch>=2.13",
+    "transformers>=5,<6",
+    "omegaconf>=2.3",
+    "hydra-core>=1.3,<1.4",
+]
+
+
+class TrackingError(QuotestanceError):
+    pass
+
+
+def check_reachable(uri: str, timeout: float) -> None:
+    """A remote tracking server must answer its health check: a clear error, not a hang."""
+    if not uri.startswith(("http://", "https://")):
+        return
+    try:
+        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout) as response:
+            if response.status != 200:
+                raise TrackingError(f"tracking server {uri} answered {response.status}")
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise TrackingError(
+            f"tracking server {uri} is unreachable ({reason}); start it or use tracking=local"
+        ) from exc
+
+
+def flatten(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{name}."))
+        else:
+            out[name] = value if not isinstance(value, list) else json.dumps(value)
+    return out
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+class Tracker:
+    def __init__(self, cfg: TrackingConfig, experiment: str) -> None:
+        import mlflow
+
+        self.cfg = cfg
+        self.mlflow = mlflow
+        check_reachable(cfg.uri, cfg.timeout_s)
+        if cfg.uri.startswith("sqlite:///"):
+            Path(cfg.uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(int(cfg.timeout_s)))
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+        os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+        mlflow.set_tracking_uri(cfg.uri)
+        self.client = mlflow.MlflowClient(cfg.uri)
+        found = self.client.get_experiment_by_name(experiment)
+        if found is None:
+            location = None
+            if not cfg.uri.startswith(("http://", "https://")):
+                location = Path(cfg.artifact_root).resolve().as_uri()
+            self.experiment_id = self.client.create_experiment(experiment, location)
+        else:
+            self.experiment_id = found.experiment_id
+        self.experiment = experiment
+
+    @contextlib.contextmanager
+    def run(
+        self, name: str | None, tags: Mapping[str, str], parent_id: str | None = None
+    ) -> Iterator[Any]:
+        all_tags = {**tags, "git_commit": git_commit()}
+        if parent_id:
+            all_tags["mlflow.parentRunId"] = parent_id
+        run = self.mlflow.start_run(experiment_id=self.experiment_id, run_name=name, tags=all_tags)
+        logger.info(
+            "MLflow run %s in experiment %r (%s)", run.info.run_id, self.experiment, self.cfg.uri
+        )
+        try:
+            yield run
+        except BaseException:
+            self.mlflow.end_run("FAILED")
+            raise
+        self.mlflow.end_run("FINISHED")
+
+    # -- what a run logs --------------------------------------------------------------------
+    def config(self, resolved: Mapping[str, Any], yaml_text: str) -> None:
+        self.mlflow.log_text(yaml_text, "config.yaml")
+        params = flatten(resolved)
+        self.mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
+
+    def metrics(self, values: Mapping[str, float], prefix: str, step: int | None = None) -> None:
+        self.mlflow.log_metrics({f"{prefix}/{k}": float(v) for k, v in values.items()}, step=step)
+
+    def dataset(
+        self, frame: pd.DataFrame, name: str, source: str, context: str, digest: str
+    ) -> None:
+        import mlflow.data
+
+        data = mlflow.data.from_pandas(  # type: ignore[attr-defined]
+            frame[["text", "target", "label"]],
+            source=source,
+            name=name,
+            digest=digest,
+            targets="label",
+        )
+        self.mlflow.log_input(data, context=context)
+
+    def text(self, text: str, path: str) -> None:
+        self.mlflow.log_text(text, path)
+
+    def artifact(self, path: str | Path, folder: str | None = None) -> None:
+        self.mlflow.log_artifact(str(path), artifact_path=folder)
+
+    def table(self, frame: pd.DataFrame, path: str) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            file = Path(tmp) / Path(path).name
+            frame.to_csv(file, index=False)
+            self.mlflow.log_artifact(str(file), artifact_path=str(Path(path).parent) or None)
+
+    def model(self, model_dir: str | Path, example: pd.DataFrame, output: pd.DataFrame) -> str:
+        import mlflow.pyfunc
+        from mlflow.models import ModelSignature
+        from mlflow.types import ColSpec, Schema, TensorSpec
+
+        from quotestance.artifact import package_dir
+
+        inputs: list[ColSpec | TensorSpec] = [
+            ColSpec("string", "text"),
+            ColSpec("string", "target"),
+            ColSpec("string", "speaker", required=False),
+            ColSpec("string", "lang", required=False),
+        ]
+        outputs: list[ColSpec | TensorSpec] = [ColSpec("string", "label")]
+        outputs += [ColSpec("double", c) for c in output.columns if c.startswith("prob_")]
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=str(package_dir() / "pyfunc_model.py"),
+            artifacts={"model": str(model_dir)},
+            code_paths=[str(package_dir())],
+            signature=ModelSignature(
+                inputs=Schema(inputs),
+                outputs=Schema(outputs),
+            ),
+            input_example=example,
+            pip_requirements=PIP_REQUIREMENTS,
+        )
+        return str(info.model_uri)
+
+
+# -- sweeps: one parent run, a child per job ------------------------------------------------
+
+PARENT_FILE = "mlflow_parent_run.json"
+
+
+def start_parent(cfg: TrackingConfig, experiment: str, sweep_dir: str, name: str) -> str:
+    tracker = Tracker(cfg, experiment)
+    run = tracker.client.create_run(
+        tracker.experiment_id,
+        run_name=name,
+        tags={"sweep_dir": sweep_dir, "git_commit": git_commit()},
+    )
+    Path(sweep_dir).mkdir(parents=True, exist_ok=True)
+    (Path(sweep_dir) / PARENT_FILE).write_text(
+        json.dumps({"run_id": run.info.run_id, "experiment": experiment})
+    )
+    return str(run.info.run_id)
+
+
+def parent_of(sweep_dir: str) -> tuple[str, str] | None:
+    file = Path(sweep_dir) / PARENT_FILE
+    if not file.exists():
+        return None
+    data = json.loads(file.read_text())
+    return data["run_id"], data["experiment"]
+
+
+def end_parent(cfg: TrackingConfig, sweep_dir: str) -> None:
+    import mlflow
+
+    found = parent_of(sweep_dir)
+    if found is None:
+        return
+    client = mlflow.MlflowClient(cfg.uri)
+    run_id, _ = found
+    children = client.search_runs(
+        [client.get_run(run_id).info.experiment_id],
+        filter_string=f"tags.mlflow.parentRunId = '{run_id}'",
+    )
+    failed = any(c.info.status != "FINISHED" for c in children)
+    client.set_terminated(run_id, "FAILED" if failed or not children else "FINISHED")

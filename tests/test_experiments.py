@@ -1,0 +1,316 @@
+"""Experiments: every config composes, the schema catches mistakes, each model runs end to end
+into MLflow, sweeps nest, failures are marked, a real MLflow server works."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mlflow
+import pytest
+from conftest import ROOT
+from hydra import compose, initialize_config_dir
+from hydra.errors import ConfigCompositionException
+from omegaconf.errors import ConfigKeyError, ValidationError
+
+from quotestance.experiments.config import register_configs
+from quotestance.experiments.data import DataError
+from quotestance.experiments.train import train
+from quotestance.tracking import TrackingError
+
+register_configs()
+CONF = str(ROOT / "conf")
+FIXTURE = str(ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl")
+GROUPS = {
+    name: sorted(p.stem for p in (ROOT / "conf" / name).glob("*.yaml"))
+    for name in ("data", "model", "task", "tracking", "experiment", "debug")
+}
+
+
+def config(overrides=()):
+    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
+        return compose(config_name="train", overrides=list(overrides))
+
+
+def smoke(tmp_path, *overrides):
+    return config(
+        [
+            "debug=smoke",
+            f"data.path={FIXTURE}",
+            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+            f"tracking.artifact_root={tmp_path}/artifacts",
+            *overrides,
+        ]
+    )
+
+
+def runs(tmp_path, experiment):
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
+    return mlflow.search_runs(experiment_names=[experiment])
+
+
+@pytest.mark.parametrize(
+    ("group", "option"), [(g, o) for g, options in GROUPS.items() for o in options]
+)
+def test_every_config_composes(group, option):
+    cfg = config([f"{group}={option}"])
+    assert cfg.model.kind in ("majority", "tfidf", "bert")
+
+
+def test_default_is_the_tfidf_baseline_on_the_quote_dataset():
+    cfg = config()
+    assert (cfg.model.kind, cfg.task.name, cfg.data.name) == ("tfidf", "stance", "quotes")
+    assert cfg.tracking.uri == "sqlite:///mlruns/mlflow.db"
+
+
+@pytest.mark.parametrize(
+    ("override", "error"),
+    [
+        ("model.Cc=2", ConfigKeyError),  # misspelt key
+        ("model.epochs=many", ValidationError),  # wrong type
+    ],
+)
+def test_schema_catches_mistakes_at_compose_time(override, error):
+    with pytest.raises((ConfigCompositionException, error)):
+        config([override])
+
+
+def test_misspelt_key_in_a_yaml_file_fails_at_compose_time(tmp_path):
+    import shutil
+
+    conf = tmp_path / "conf"
+    shutil.copytree(CONF, conf)
+    with (conf / "model" / "bert.yaml").open("a") as handle:
+        handle.write("lerning_rate: 0.1\n")
+    with (
+        initialize_config_dir(config_dir=str(conf), version_base="1.3"),
+        pytest.raises((ConfigCompositionException, ConfigKeyError), match="lerning_rate"),
+    ):
+        compose(config_name="train", overrides=["model=bert"])
+
+
+def test_unknown_model_name_is_a_clear_error():
+    with pytest.raises(ConfigCompositionException, match="model/robert"):
+        config(["model=robert"])
+
+
+@pytest.mark.parametrize("model", ["majority", "tfidf", "bert"])
+def test_smoke_run_per_model_lands_in_mlflow(tmp_path, model):
+    result = train(smoke(tmp_path, f"model={model}"))
+    assert 0.0 <= result["test/macro_f1"] <= 1.0
+    found = runs(tmp_path, "quotestance-stance-quotes")
+    row = found[found.run_id == result["run_id"]].iloc[0]
+    assert row.status == "FINISHED"
+    assert row["tags.model_kind"] == model and row["tags.task"] == "stance"
+    assert row["tags.dataset_hash"] and row["tags.git_commit"]
+    for metric in (
+        "test/macro_f1",
+        "test/f_avg",
+        "test/accuracy",
+        "test/macro_f1_std",
+        "fold0/test/macro_f1",
+        "test/en_macro_f1",
+        "test/no_macro_f1",
+    ):
+        assert (
+            f"metrics.{metric}" in row.index
+            and row[f"metrics.{metric}"] == row[f"metrics.{metric}"]
+        ), metric  # present and not NaN
+    assert row["params.model.kind"] == model
+    client = mlflow.MlflowClient()
+    names = {a.path for a in client.list_artifacts(result["run_id"], "evaluation")}
+    assert names == {
+        "evaluation/classification_report.txt",
+        "evaluation/confusion_matrix.png",
+        "evaluation/misclassified.csv",
+    }
+    assert "config.yaml" in {a.path for a in client.list_artifacts(result["run_id"])}
+    inputs = client.get_run(result["run_id"]).inputs.dataset_inputs
+    assert {i.dataset.name for i in inputs} == {"quotes-train", "quotes-test"}
+    model_uri = f"runs:/{result['run_id']}/model"
+    import pandas as pd
+
+    predicted = mlflow.pyfunc.load_model(model_uri).predict(
+        pd.DataFrame({"text": ["Anna Berg accused China of lying."], "target": ["China"]})
+    )
+    assert list(predicted.columns) == ["label", "prob_favor", "prob_against", "prob_neutral"]
+
+
+def test_transformer_logs_every_epoch(tmp_path):
+    result = train(
+        smoke(tmp_path, "model=bert", "model.epochs=3", "model.early_stopping_patience=5")
+    )
+    history = mlflow.MlflowClient().get_metric_history(
+        result["run_id"], "fold0/dev_epoch/macro_f1"
+    )
+    assert [m.step for m in history] == [1, 2, 3]
+
+
+def test_claim_task(tmp_path):
+    result = train(smoke(tmp_path, "task=claim"))
+    assert "test/f_avg" not in result  # F_avg is a stance score
+    assert len(runs(tmp_path, "quotestance-claim-quotes")) == 1
+
+
+@pytest.mark.parametrize("model", ["tfidf", "bert"])
+def test_same_seed_same_metrics(tmp_path, model):
+    first = train(smoke(tmp_path, f"model={model}", "tracking.log_model=false"))
+    second = train(smoke(tmp_path, f"model={model}", "tracking.log_model=false"))
+    assert first["test/macro_f1"] == second["test/macro_f1"]
+
+
+def test_interrupted_run_is_marked_failed(tmp_path, monkeypatch):
+    from quotestance.models.baselines import TfidfModel
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(TfidfModel, "fit", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train(smoke(tmp_path))
+    assert list(runs(tmp_path, "quotestance-stance-quotes").status) == ["FAILED"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["data.path=/nonexistent/quotes.jsonl"], "is not built"),
+        (["data=semeval2016", "data.data_dir=/nonexistent"], "data folder not found"),
+        (["data.max_train_samples=1", "data.evaluation=split"], "has one class"),
+        (["data=claimbuster"], "use task=checkworthy"),
+    ],
+)
+def test_bad_data_is_a_one_line_error(tmp_path, overrides, message):
+    with pytest.raises(DataError, match=message) as info:
+        train(smoke(tmp_path, *overrides))
+    assert "\n" not in str(info.value)
+
+
+def test_empty_split_is_an_error(tmp_path):
+    path = tmp_path / "train_only.jsonl"
+    path.write_text(
+        "".join(
+            line + "\n"
+            for line in Path(FIXTURE).read_text().splitlines()
+            if '"split": "train"' in line
+        )
+    )
+    with pytest.raises(DataError, match="the test split is empty"):
+        train(smoke(tmp_path, f"data.path={path}", "data.evaluation=split"))
+
+
+def test_unreachable_server_is_a_clear_error_not_a_hang(tmp_path):
+    port = _free_port()
+    start = time.monotonic()
+    with pytest.raises(TrackingError, match="unreachable"):
+        train(
+            smoke(
+                tmp_path,
+                "tracking=server",
+                f"tracking.uri=http://127.0.0.1:{port}",
+                "tracking.timeout_s=2",
+            )
+        )
+    assert time.monotonic() - start < 10
+
+
+def test_train_py_exits_with_one_line_error(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "train.py",
+            "data.path=/nonexistent.jsonl",
+            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+            f"hydra.run.dir={tmp_path}/out",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: /nonexistent.jsonl")
+
+
+def test_sweep_is_a_parent_run_with_a_child_per_job(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "train.py",
+            "-m",
+            "model=majority,tfidf",
+            "seed=1,2",
+            "debug=smoke",
+            f"data.path={FIXTURE}",
+            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+            f"tracking.artifact_root={tmp_path}/artifacts",
+            "tracking.log_model=false",
+            f"hydra.sweep.dir={tmp_path}/sweep",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = runs(tmp_path, "quotestance-stance-quotes")
+    parents = found[found["tags.mlflow.parentRunId"].isna()]
+    children = found[found["tags.mlflow.parentRunId"].notna()]
+    assert len(parents) == 1 and len(children) == 4
+    assert set(children["tags.mlflow.parentRunId"]) == {parents.iloc[0].run_id}
+    assert parents.iloc[0].status == "FINISHED"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_run_logged_to_a_real_mlflow_server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--backend-store-uri",
+            f"sqlite:///{tmp_path}/server.db",
+            "--default-artifact-root",
+            f"{tmp_path}/server-artifacts",
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        uri = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                import urllib.request
+
+                urllib.request.urlopen(f"{uri}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        result = train(smoke(tmp_path, "tracking=server", f"tracking.uri={uri}", "model=tfidf"))
+        mlflow.set_tracking_uri(uri)
+        run = mlflow.get_run(result["run_id"])
+        assert run.info.status == "FINISHED"
+        assert "test/macro_f1" in run.data.metrics
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
