@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml
 	# the CPU wheel first, pinned, so that nothing pulls a multi-GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e ".[dev]"
+	# notebooks are committed without outputs
+	if [ -d .git ]; then $(BIN)/nbstripout --install; fi
 	touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools (CPU torch)

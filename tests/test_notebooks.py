@@ -1,0 +1,78 @@
+"""The notebooks run top to bottom on fixture data, so they cannot rot; they are kept in git
+without outputs."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+from nbclient import NotebookClient
+
+NOTEBOOKS = ROOT / "notebooks"
+FIXTURE = ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl"
+
+
+def text_of(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
+
+
+def run(name: str, env: dict[str, str], monkeypatch) -> nbformat.NotebookNode:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    ).execute()
+    return notebook
+
+
+@pytest.mark.parametrize("name", ["01_dataset.ipynb", "02_compare_runs.ipynb"])
+def test_notebooks_are_stored_without_outputs(name):
+    notebook = json.loads((NOTEBOOKS / name).read_text())
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_dataset_notebook_runs(monkeypatch):
+    notebook = run("01_dataset.ipynb", {"QUOTESTANCE_DATASET": str(FIXTURE)}, monkeypatch)
+    first = text_of(notebook.cells[1])
+    assert "72 (quote, target) pairs" in first
+    assert any(
+        o.get("output_type") == "display_data"
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+    )  # the stance map is drawn
+
+
+def test_compare_runs_notebook_runs(tmp_path, monkeypatch):
+    from hydra import compose, initialize_config_dir
+
+    from quotestance.experiments.config import register_configs
+    from quotestance.experiments.train import train
+
+    register_configs()
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        for model in ("majority", "tfidf"):
+            train(
+                compose(
+                    config_name="train",
+                    overrides=[
+                        f"model={model}",
+                        "debug=smoke",
+                        f"data.path={FIXTURE}",
+                        f"tracking.uri={uri}",
+                        f"tracking.artifact_root={tmp_path}/a",
+                        "tracking.log_model=false",
+                    ],
+                )
+            )
+    notebook = run("02_compare_runs.ipynb", {"MLFLOW_TRACKING_URI": uri}, monkeypatch)
+    assert "2 finished runs" in text_of(notebook.cells[1])
+    table = next(o for o in notebook.cells[3].outputs if "data" in o)["data"]["text/plain"]
+    assert "majority" in table and "tfidf" in table
