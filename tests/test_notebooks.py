@@ -2,7 +2,6 @@
 without outputs."""
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
