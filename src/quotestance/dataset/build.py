@@ -15,11 +15,11 @@ from quotestance.dataset.annotations import Annotation, load_annotations
 from quotestance.dataset.targets import find_targets
 from quotestance.dataset.weak import weak_claim, weak_stance
 from quotestance.errors import InputError, QuotestanceError
-from quotestance.extract import extract_files
+from quotestance.extract import Quote, extract_files
 from quotestance.extract.article import HTML_SUFFIXES
 from quotestance.io import atomic_write_text, dumps_jsonl
 from quotestance.labels import CLAIM_TYPES, STANCES
-from quotestance.log import logger
+from quotestance.log import logger, progress_enabled
 
 QUOTE_FIELDS = (
     "quote_id",
@@ -105,7 +105,12 @@ def build_rows(paths: list[Path], gold: dict[str, Annotation]) -> BuildResult:
     errors: list[str] = []
     quotes_total = without = 0
     extracted = []
-    for path, quotes, error in extract_files(paths):
+    results: Iterable[tuple[Path, list[Quote] | None, InputError | None]] = extract_files(paths)
+    if progress_enabled() and len(paths) > 1:
+        from rich.progress import track
+
+        results = track(results, total=len(paths), description="extracting", transient=True)
+    for path, quotes, error in results:
         if error is not None:
             errors.append(str(error))
             continue
