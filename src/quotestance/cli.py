@@ -190,5 +190,160 @@ def annotate_import(
     )
 
 
+TRACKING_URI = "sqlite:///mlruns/mlflow.db"
+UriOption = Annotated[
+    str,
+    typer.Option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", help="MLflow tracking store."),
+]
+
+
+@app.command("export")
+def export_cmd(
+    model: Annotated[str, typer.Argument(help="RUN_ID or models:/NAME@ALIAS.")],
+    out: Annotated[Path, typer.Option(help="Folder to create.")],
+    onnx: Annotated[
+        bool,
+        typer.Option(
+            help="Add an ONNX copy of a transformer (checked against torch on the test split)."
+        ),
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing folder.")] = False,
+    tracking_uri: UriOption = TRACKING_URI,
+) -> None:
+    """Write a self-contained model folder (servable with `mlflow models serve -m`)."""
+    from quotestance.export import export
+
+    try:
+        export(model, out, tracking_uri, force=force, onnx=onnx)
+    except QuotestanceError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def register(
+    run_id: Annotated[str, typer.Argument(help="The run whose model to register.")],
+    name: Annotated[
+        str | None,
+        typer.Option(help="Registered model name (default: quotestance-<task of the run>)."),
+    ] = None,
+    alias: Annotated[
+        str | None, typer.Option(help="Point this alias at the new version, e.g. champion.")
+    ] = None,
+    tracking_uri: UriOption = TRACKING_URI,
+) -> None:
+    """Register a run's model in the MLflow model registry and move an alias to it."""
+    from quotestance.tracking import connect
+    from quotestance.tracking import register as register_model
+
+    try:
+        task = connect(tracking_uri).get_run(run_id).data.tags.get("task", "stance")
+        chosen = name or f"quotestance-{task}"
+        version = register_model(run_id, chosen, alias, tracking_uri)
+    except QuotestanceError as exc:
+        fail(str(exc))
+    except Exception as exc:  # MLflow's own errors: one line
+        fail(f"{run_id}: {str(exc).splitlines()[0]}")
+    logger.info(
+        "registered %s version %d%s",
+        chosen,
+        version,
+        f" as @{alias} (models:/{chosen}@{alias})" if alias else "",
+    )
+
+
+@app.command()
+def predict(
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html).")],
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Stance model: an exported folder, RUN_ID or models:/NAME@ALIAS "
+            "(default: models:/quotestance-stance@champion)."
+        ),
+    ] = None,
+    claim_model: Annotated[
+        str | None,
+        typer.Option(
+            help="Claim-type model (default: models:/quotestance-claim@champion if registered)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="predictions.jsonl or .csv (default: JSON Lines on stdout)."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 32,
+    lang: Annotated[str, typer.Option(help="en, no or auto.")] = "auto",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
+    tracking_uri: UriOption = TRACKING_URI,
+) -> None:
+    """Who said what about whom, with stance: one row per (quote, target)."""
+    from rich.progress import Progress
+
+    from quotestance.predict import apply, load_predictor, pairs_for, write_predictions
+
+    if out is not None and out.exists() and not force:
+        fail(f"{out}: already exists; pass --force to overwrite it")
+    try:
+        stance = load_predictor(model, "stance", tracking_uri)
+        claim = None
+        try:
+            claim = load_predictor(claim_model, "claim", tracking_uri)
+        except QuotestanceError as exc:
+            if claim_model is not None:
+                raise
+            logger.warning("no claim-type model: %s", exc)
+        rows: list[dict] = []
+        errors: list[str] = []
+        with Progress(disable=not progress_enabled(), transient=True) as progress:
+            job = progress.add_task("predicting", total=len(articles))
+            for path in articles:
+                found, bad = pairs_for([path], lang)
+                apply(found, stance, "stance", batch_size)
+                if claim is not None:
+                    apply(found, claim, "claim_type", batch_size)
+                rows += found
+                errors += bad
+                progress.advance(job)
+        for error in errors:
+            typer.echo(f"error: {error}", err=True)
+        text = write_predictions(rows, out, force)
+        if text is not None:
+            sys.stdout.write(text)
+        else:
+            logger.info("wrote %d predictions to %s", len(rows), out)
+    except QuotestanceError as exc:
+        fail(str(exc))
+    if errors:
+        typer.echo(f"error: {len(errors)} of {len(articles)} files could not be read", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    predictions: Annotated[
+        Path,
+        typer.Argument(
+            help="predictions.jsonl (or the built dataset, data/processed/quotes.jsonl)."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for the PNG, HTML and tables.")],
+    force: Annotated[bool, typer.Option(help="Write into a folder that has files.")] = False,
+) -> None:
+    """Draw the stance map: who stands how toward whom (PNG, HTML, a table per target)."""
+    from quotestance.report import write_report
+
+    try:
+        found = write_report(predictions, out, force)
+    except QuotestanceError as exc:
+        fail(str(exc))
+    logger.info(
+        "stance map of %d pairs (%d edges, %d targets) in %s",
+        found["pairs"],
+        found["edges"],
+        found["targets"],
+        out,
+    )
+
+
 if __name__ == "__main__":
     app()

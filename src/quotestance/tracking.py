@@ -185,6 +185,71 @@ class Tracker:
         return str(info.model_uri)
 
 
+# -- models: registry, download -------------------------------------------------------------
+
+
+def connect(uri: str, timeout: float = 10.0) -> Any:
+    import mlflow
+
+    check_reachable(uri, timeout)
+    mlflow.set_tracking_uri(uri)
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    return mlflow.MlflowClient(uri)
+
+
+def resolve_model(ref: str, uri: str) -> tuple[str, str]:
+    """(model URI, run id) for a run id, ``runs:/<id>/model`` or ``models:/<name>@<alias>``."""
+    from mlflow.exceptions import MlflowException
+
+    client = connect(uri)
+    try:
+        if ref.startswith("models:/"):
+            name, _, alias = ref.removeprefix("models:/").partition("@")
+            if not alias:
+                raise TrackingError(f"{ref}: give a registered model as models:/<name>@<alias>")
+            version = client.get_model_version_by_alias(name, alias)
+            return ref, str(version.run_id)
+        run_id = ref.removeprefix("runs:/").split("/")[0]
+        client.get_run(run_id)
+        return f"runs:/{run_id}/model", run_id
+    except MlflowException as exc:
+        raise TrackingError(f"{ref}: not found in {uri} ({exc.message.splitlines()[0]})") from exc
+
+
+def download_model(ref: str, uri: str, dst: str | Path) -> tuple[Path, str]:
+    """Download the pyfunc model behind ``ref``; returns its folder and the run id."""
+    import mlflow.artifacts
+
+    model_uri, run_id = resolve_model(ref, uri)
+    folder = mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=str(dst))
+    return Path(folder), run_id
+
+
+def run_record(run_id: str, uri: str) -> tuple[dict[str, float], str]:
+    """The run's metrics and its resolved training config (YAML)."""
+    import mlflow.artifacts
+
+    client = connect(uri)
+    run = client.get_run(run_id)
+    config = mlflow.artifacts.load_text(f"runs:/{run_id}/config.yaml")
+    return dict(run.data.metrics), config
+
+
+def register(run_id: str, name: str, alias: str | None, uri: str) -> int:
+    """Register the run's model under ``name`` and point ``alias`` at the new version."""
+    import mlflow
+
+    model_uri, _ = resolve_model(run_id, uri)
+    version = mlflow.register_model(model_uri, name)
+    if alias:
+        connect(uri).set_registered_model_alias(name, alias, version.version)
+    return int(version.version)
+
+
+def set_alias(name: str, alias: str, version: int, uri: str) -> None:
+    connect(uri).set_registered_model_alias(name, alias, str(version))
+
+
 # -- sweeps: one parent run, a child per job ------------------------------------------------
 
 PARENT_FILE = "mlflow_parent_run.json"

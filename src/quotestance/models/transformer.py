@@ -192,7 +192,10 @@ class TransformerModel(QuoteModel):
         self._workdir.cleanup()
         logger.debug("best dev macro_f1: %s", trainer.state.best_metric)
 
+    onnx_session: Any = None
+
     def predict_proba(self, frame: pd.DataFrame, batch_size: int = 32) -> np.ndarray:
+        """Softmax over the labels; through ONNX Runtime when the folder holds model.onnx."""
         import torch
 
         out = []
@@ -208,9 +211,40 @@ class TransformerModel(QuoteModel):
                     padding=True,
                     return_tensors="pt",
                 )
-                logits = self.model(**enc).logits
+                if self.onnx_session is not None:
+                    names = [i.name for i in self.onnx_session.get_inputs()]
+                    feed = {k: enc[k].numpy() for k in names}
+                    logits = torch.from_numpy(self.onnx_session.run(None, feed)[0])
+                else:
+                    logits = self.model(**enc).logits
                 out.append(torch.softmax(logits, dim=-1).numpy())
         return np.concatenate(out) if out else np.zeros((0, len(self.labels)))
+
+    def export_onnx(self, path: str | Path) -> Path:
+        """The classifier as ONNX, with dynamic batch and sequence length."""
+        import torch
+
+        eager = self.model.eval()
+        enc = self.tokenizer(
+            ["target", "another target"],
+            ["a quote", "a longer quote than the first"],
+            return_tensors="pt",
+            padding=True,
+        )
+        # the positional order of BertForSequenceClassification.forward
+        names = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+        axes = {k: {0: "batch", 1: "sequence"} for k in names}
+        torch.onnx.export(
+            eager,
+            tuple(enc[k] for k in names),
+            str(path),
+            input_names=names,
+            output_names=["logits"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={**axes, "logits": {0: "batch"}},
+        )
+        return Path(path)
 
     def _save(self, folder: Path) -> None:
         self.model.save_pretrained(folder, safe_serialization=True)
@@ -224,4 +258,11 @@ class TransformerModel(QuoteModel):
         model.tokenizer = AutoTokenizer.from_pretrained(folder)
         model.model = AutoModelForSequenceClassification.from_pretrained(folder)
         model.model.eval()
+        onnx_file = folder / "model.onnx"
+        if onnx_file.exists():
+            import onnxruntime
+
+            model.onnx_session = onnxruntime.InferenceSession(
+                str(onnx_file), providers=["CPUExecutionProvider"]
+            )
         return model

@@ -1,0 +1,105 @@
+"""Applying trained models to new articles: extraction, targets, stance and claim type."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from quotestance.dataset.targets import find_targets
+from quotestance.errors import InputError, QuotestanceError
+from quotestance.extract import extract_files
+from quotestance.extract.article import read_article
+from quotestance.models import QuoteModel, load_model
+
+CHAMPION = "models:/quotestance-{task}@champion"
+
+
+def load_predictor(ref: str | None, task: str, uri: str) -> QuoteModel:
+    """A model from an exported folder, a model folder, a run id or ``models:/name@alias``;
+    with no ``ref`` the registered champion of the task."""
+    from quotestance.export import plain_model_dir
+    from quotestance.tracking import TrackingError, download_model
+
+    if ref and Path(ref).is_dir():
+        return load_model(plain_model_dir(ref))
+    source = ref or CHAMPION.format(task=task)
+    try:
+        folder, _ = download_model(source, uri, tempfile.mkdtemp(prefix="quotestance-model-"))
+    except TrackingError as exc:
+        if ref is None:
+            raise QuotestanceError(
+                f"no registered champion model {source} in {uri}: train one with "
+                f"`python train.py task={task}` and register it with "
+                f"`quotestance register RUN_ID --alias champion`"
+            ) from exc
+        raise
+    return load_model(plain_model_dir(folder))
+
+
+def pairs_for(paths: Iterable[Path], lang: str = "auto") -> tuple[list[dict[str, Any]], list[str]]:
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for path, quotes, error in extract_files(list(paths), lang):
+        if error is not None:
+            errors.append(str(error))
+            continue
+        assert quotes is not None
+        text = read_article(path, lang).text
+        for i, quote in enumerate(quotes):
+            for target in find_targets(quote, text, quotes[:i]):
+                rows.append(
+                    {
+                        "article": str(path),
+                        "article_id": quote.article_id,
+                        "quote_id": quote.quote_id,
+                        "pair_id": f"{quote.quote_id}:{target.key}",
+                        "lang": quote.lang,
+                        "kind": quote.kind,
+                        "speaker": quote.speaker,
+                        "speaker_type": quote.speaker_type,
+                        "affiliation": quote.affiliation,
+                        "target": target.name,
+                        "target_qid": target.qid,
+                        "text": quote.text,
+                        "start": quote.start,
+                        "end": quote.end,
+                        "cue": quote.cue,
+                    }
+                )
+    return rows, errors
+
+
+def apply(
+    rows: list[dict[str, Any]], model: QuoteModel, column: str, batch_size: int = 32
+) -> None:
+    if not rows:
+        return
+    frame = pd.DataFrame(rows)[["text", "target", "speaker", "lang"]].fillna("")
+    for start in range(0, len(frame), batch_size):
+        part = frame.iloc[start : start + batch_size]
+        proba = model.predict_proba(part)
+        for offset, row_proba in enumerate(proba):
+            row = rows[start + offset]
+            best = int(row_proba.argmax())
+            row[column] = model.labels[best]
+            row[f"{column}_confidence"] = float(row_proba[best])
+            for j, label in enumerate(model.labels):
+                row[f"{column}_prob_{label}"] = float(row_proba[j])
+
+
+def write_predictions(rows: list[dict[str, Any]], out: Path | None, force: bool) -> str | None:
+    from quotestance.io import atomic_write_text, dumps_jsonl
+
+    if out is None:
+        return dumps_jsonl(rows)
+    if out.suffix == ".csv":
+        atomic_write_text(out, pd.DataFrame(rows).to_csv(index=False), force=force)
+    elif out.suffix in (".jsonl", ".json"):
+        atomic_write_text(out, dumps_jsonl(rows), force=force)
+    else:
+        raise InputError(out, "--out must end in .jsonl or .csv")
+    return None

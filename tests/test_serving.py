@@ -1,0 +1,278 @@
+"""The model artifact: export, registry, serving, predict on new articles, the stance map."""
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT, SAMPLES
+from hydra import compose, initialize_config_dir
+from typer.testing import CliRunner
+
+from quotestance.cli import app
+from quotestance.experiments.config import register_configs
+from quotestance.experiments.train import train
+from quotestance.models import load_model
+
+register_configs()
+runner = CliRunner()
+FIXTURE = str(ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl")
+ROWS = pd.DataFrame(
+    {
+        "text": [
+            "Liu Wei accused China of using the crisis.",
+            "Anna Berg praised Japan warmly.",
+            "– Russland har et valg til våren, sa Kurt Olsen.",
+        ],
+        "target": ["China", "Japan", "Russia"],
+    }
+)
+NEW_ARTICLE = (
+    "Foreign Minister Maria Lund accused Russia of spreading lies about the pipeline blast.\n"
+    "“We will not accept threats against our neighbours,” Lund told reporters in Oslo.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A tracking store with a TF-IDF run and a tiny-BERT run."""
+    root = tmp_path_factory.mktemp("store")
+    uri = f"sqlite:///{root}/mlflow.db"
+    runs = {}
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        for model in ("tfidf", "bert"):
+            cfg = compose(
+                config_name="train",
+                overrides=[
+                    f"model={model}",
+                    "debug=smoke",
+                    f"data.path={FIXTURE}",
+                    f"tracking.uri={uri}",
+                    f"tracking.artifact_root={root}/artifacts",
+                    "model.epochs=2",
+                ],
+            )
+            runs[model] = train(cfg)["run_id"]
+    return uri, runs, root
+
+
+def cli(*args, uri):
+    return runner.invoke(app, [*args, "--tracking-uri", uri])
+
+
+@pytest.mark.parametrize("kind", ["tfidf", "bert"])
+def test_export_load_predict_round_trip(store, tmp_path, kind):
+    uri, runs, _ = store
+    out = tmp_path / "exported"
+    result = cli("export", runs[kind], "--out", str(out), uri=uri)
+    assert result.exit_code == 0, result.output
+    for name in ("MLmodel", "labels.json", "config.yaml", "metrics.json"):
+        assert (out / name).exists(), name
+    plain = out / "artifacts" / "model"
+    assert (plain / ("model.skops" if kind == "tfidf" else "model.safetensors")).exists()
+    assert json.loads((out / "labels.json").read_text())["labels"] == [
+        "favor",
+        "against",
+        "neutral",
+    ]
+    assert "test/macro_f1" in json.loads((out / "metrics.json").read_text())
+    mlflow.set_tracking_uri(uri)
+    before = mlflow.pyfunc.load_model(f"runs:/{runs[kind]}/model").predict(ROWS)
+    after = mlflow.pyfunc.load_model(str(out)).predict(ROWS)
+    pd.testing.assert_frame_equal(before, after)
+    direct = load_model(plain).predict_proba(ROWS.assign(speaker="", lang=""))
+    assert np.allclose(direct, after[[c for c in after.columns if c.startswith("prob_")]])
+
+
+def test_export_refuses_to_overwrite(store, tmp_path):
+    uri, runs, _ = store
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = cli("export", runs["tfidf"], "--out", str(out), uri=uri)
+    assert result.exit_code == 1 and "--force" in result.output
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_onnx_gives_the_same_labels_and_is_used(store, tmp_path):
+    uri, runs, _ = store
+    out = tmp_path / "onnx"
+    result = cli("export", runs["bert"], "--out", str(out), "--onnx", uri=uri)
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "export.json").read_text())
+    assert info["onnx_same_labels"] == info["onnx_parity_rows"] > 0
+    model = load_model(out / "artifacts" / "model")
+    assert model.onnx_session is not None  # inference goes through ONNX Runtime
+    rows = pd.read_json(FIXTURE, lines=True).head(20)
+    onnx_labels = model.predict(rows)
+    model.onnx_session = None
+    assert model.predict(rows) == onnx_labels
+
+
+def test_onnx_refused_for_a_baseline(store, tmp_path):
+    uri, runs, _ = store
+    result = cli("export", runs["tfidf"], "--out", str(tmp_path / "x"), "--onnx", uri=uri)
+    assert result.exit_code == 1 and "for transformer models" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_register_and_load_the_champion(store):
+    uri, runs, _ = store
+    result = cli("register", runs["tfidf"], "--alias", "champion", uri=uri)
+    assert result.exit_code == 0, result.output
+    mlflow.set_tracking_uri(uri)
+    model = mlflow.pyfunc.load_model("models:/quotestance-stance@champion")
+    assert list(model.predict(ROWS).columns)[:2] == ["label", "prob_favor"]
+
+
+def test_predict_on_a_new_article(store, tmp_path):
+    uri, runs, _ = store
+    exported = tmp_path / "model"
+    assert cli("export", runs["tfidf"], "--out", str(exported), uri=uri).exit_code == 0
+    article = tmp_path / "new_article.txt"
+    article.write_text(NEW_ARTICLE, encoding="utf-8")
+    out = tmp_path / "predictions.csv"
+    result = cli(
+        "predict",
+        str(article),
+        "--model",
+        str(exported),
+        "--out",
+        str(out),
+        "--claim-model",
+        str(exported),
+        uri=uri,
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["speaker"], r["target"]) for r in rows] == [("Maria Lund", "Russia")]
+    row = rows[0]
+    assert row["affiliation"] == "" and row["stance"] in ("favor", "against", "neutral")
+    probs = [float(row[f"stance_prob_{s}"]) for s in ("favor", "against", "neutral")]
+    assert abs(sum(probs) - 1) < 1e-6
+    text = NEW_ARTICLE
+    assert text[int(row["start"]) : int(row["end"])] == row["text"]
+
+
+def test_predict_without_a_champion_says_how_to_get_one(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(NEW_ARTICLE)
+    result = cli("predict", str(article), uri=f"sqlite:///{tmp_path}/empty.db")
+    assert result.exit_code == 1
+    assert "no registered champion model models:/quotestance-stance@champion" in result.output
+    assert "python train.py" in result.output
+
+
+def test_predict_reports_bad_files_and_goes_on(store, tmp_path):
+    uri, runs, _ = store
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    good = tmp_path / "good.txt"
+    good.write_text(NEW_ARTICLE)
+    result = cli("predict", str(bad), str(good), "--model", runs["tfidf"], uri=uri)
+    assert result.exit_code == 1
+    assert f"error: {bad}: file is empty" in result.output
+    assert '"target": "Russia"' in result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_mlflow_models_serve_answers(store, tmp_path):
+    uri, runs, _ = store
+    exported = tmp_path / "served"
+    assert cli("export", runs["tfidf"], "--out", str(exported), uri=uri).exit_code == 0
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "models",
+            "serve",
+            "-m",
+            str(exported),
+            "--env-manager",
+            "local",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/invocations",
+            data=json.dumps({"dataframe_records": ROWS.to_dict("records")}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+        labels = [p["label"] for p in answer["predictions"]]
+        assert labels == list(
+            load_model(exported / "artifacts" / "model").predict(ROWS.assign(speaker="", lang=""))
+        )
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+
+
+def test_report_draws_the_stance_map(tmp_path):
+    from quotestance.dataset import build_dataset
+
+    build_dataset(SAMPLES, ROOT / "data" / "annotations" / "gold.jsonl", tmp_path / "data")
+    out = tmp_path / "report"
+    result = runner.invoke(
+        app, ["report", str(tmp_path / "data" / "quotes.jsonl"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("stance_map.png", "stance_map.html", "edges.csv", "targets.md"):
+        assert (out / name).stat().st_size > 0, name
+    edges = pd.read_csv(out / "edges.csv")
+
+    def has(speaker, target, stance):
+        return (
+            (edges.speaker == speaker) & (edges.target == target) & (edges.stance == stance)
+        ).any()
+
+    assert has("Liu Xiaoming", "United States", "against")  # the Chinese envoy
+    assert has("Dennis Wilder", "Russia", "against") and has(
+        "Kurt Campbell", "North Korea", "against"
+    )
+    assert has("Antony Blinken", "Russia", "against")
+    assert edges.loc[edges.speaker == "Liu Xiaoming", "side"].iloc[0] == "China"
+    page = (out / "stance_map.html").read_text()
+    assert "data:image/png;base64," in page and "<h2>North Korea</h2>" in page
+    again = runner.invoke(
+        app, ["report", str(tmp_path / "data" / "quotes.jsonl"), "--out", str(out)]
+    )
+    assert again.exit_code == 1 and "--force" in again.output
