@@ -1,0 +1,69 @@
+"""The benchmark scripts' code paths, on fixture data (the benchmarks themselves never run in
+the tests)."""
+
+import json
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import classifiers
+import extraction
+
+
+def test_extraction_benchmark_on_a_polnear_shaped_fixture(tmp_path):
+    folder = tmp_path / "polnear" / "dev"
+    (folder / "text").mkdir(parents=True)
+    (folder / "attributions").mkdir()
+    text = "“We will win this fight,” Senator Jane Roe said on Monday.\nThe weather was fine.\n"
+    (folder / "text" / "doc1.txt").write_text(text)
+    content = text.index("We will")
+    source = text.index("Senator")
+    (folder / "attributions" / "doc1_a1.ann").write_text(
+        f"T1\tContent {content} {content + 22}\tWe will win this fight\n"
+        f"T2\tSource {source} {source + 14}\tSenator Jane Roe\n"
+        f"T3\tCue {source + 15} {source + 19}\tsaid\n"
+        "E1\tAttribution:T3 Content:T1 Cue:T3 Source:T2\n"
+    )
+    out = tmp_path / "report.md"
+    assert (
+        extraction.main(["--data-dir", str(tmp_path), "--skip-throughput", "--out", str(out)]) == 0
+    )
+    report = out.read_text()
+    assert "| dev (1 articles) | ≥30% | 1 | 1 | 1.000 | 1.000 | 1.000 | 1.000 (1/1) |" in report
+
+
+def test_classifier_benchmark_runs_a_job_in_its_own_process(tmp_path):
+    fixture = ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl"
+    result = classifiers.launch(
+        [
+            "data=quotes",
+            f"data.path={fixture}",
+            "model=tfidf",
+            "seed=1",
+            "debug=smoke",
+            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+            f"tracking.artifact_root={tmp_path}/a",
+            "tracking.log_model=false",
+        ]
+    )
+    assert 0 <= result["test/macro_f1"] <= 1
+    assert result["seconds"] > 0 and result["peak_mib"] > 50
+    assert classifiers.fmt([0.5, 0.7]) == "0.600 ± 0.100"
+    json.dumps(result)
+
+
+def test_inference_benchmark_compares_torch_and_onnx(tmp_path):
+    import inference
+
+    from quotestance.experiments.config import ModelConfig
+    from quotestance.models.transformer import TransformerModel
+
+    model = TransformerModel(ModelConfig(kind="bert", tiny=True), ("favor", "against", "neutral"))
+    model._build(1)
+    folder = model.save(tmp_path / "model")
+    model.export_onnx(folder / "model.onnx")
+    rows = inference.benchmark(folder, inference.quotes(tmp_path / "no-data", 40))
+    assert [r["batch"] for r in rows] == [1, 32]
+    assert all(r["torch"] > 0 and r["onnx"] > 0 for r in rows)
