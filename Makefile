@@ -54,8 +54,10 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 test: lint ## lint, then the fast offline test suite
 	$(BIN)/pytest -q
 
-bench: $(STAMP) ## benchmarks on ../shared/data (DATA_DIR=...), tables under reports/
+BENCH_MODELS ?= majority tfidf bert
+bench: $(STAMP) ## benchmarks on ../shared/data (DATA_DIR=..., BENCH_MODELS=...), tables in reports/
 	$(BIN)/python benchmarks/extraction.py --data-dir $${DATA_DIR:-../shared/data}
+	$(BIN)/python benchmarks/classifiers.py --data-dir $${DATA_DIR:-../shared/data} --models $(BENCH_MODELS)
 
 clean: ## remove caches (never data, runs or models)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache
