@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from quotestance.entities import EntityTable, load_entities
@@ -128,28 +128,26 @@ def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
-def _candidates_en(
-    article: Article,
-    paragraphs: list[tuple[int, int]],
+Attribution = tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]
+
+
+def _direct_candidates(
+    text: str,
     quoted: list[Quoted],
-    resolver: SpeakerResolver,
-) -> tuple[list[Candidate], list[Quoted], dict]:
-    lex = resolver.lex
-    sents = english.parse(article.text, paragraphs)
-    spans = [(s.start, s.end) for s in sents]
-    for pos, name in english.person_names(sents):
-        resolver.register.add(pos, name)
-    quoted_spans = [seg for q in quoted for seg in q.segments]
+    sentences: list[tuple[int, int]],
+    lex: Lexicon,
+    attribute: Callable[[Quoted], Attribution],
+) -> tuple[list[Candidate], list[Quoted]]:
+    """Quoted runs that are speech, with their attribution; the rest are fragments (scare
+    quotes, titles, or passages quoted inside reported speech)."""
     direct: list[Candidate] = []
     fragments: list[Quoted] = []
     for q in quoted:
-        if not is_direct(article.text, q, spans, resolver.lex):
+        if not is_direct(text, q, sentences, lex):
             fragments.append(q)
             continue
-        mention, cue, cue_span, sentence = english.attribute_direct(
-            q.segments, sents, lex, quoted_spans
-        )
-        opens = opens_sentence(article.text, q, spans, resolver.lex)
+        mention, cue, cue_span, sentence = attribute(q)
+        opens = opens_sentence(text, q, sentences, lex)
         if mention is None and not opens:
             fragments.append(q)
             continue
@@ -165,6 +163,26 @@ def _candidates_en(
                 opens=opens,
             )
         )
+    return direct, fragments
+
+
+def _candidates_en(
+    article: Article,
+    paragraphs: list[tuple[int, int]],
+    quoted: list[Quoted],
+    resolver: SpeakerResolver,
+) -> tuple[list[Candidate], list[Quoted], dict]:
+    lex = resolver.lex
+    sents = english.parse(article.text, paragraphs)
+    spans = [(s.start, s.end) for s in sents]
+    for pos, name in english.person_names(sents):
+        resolver.register.add(pos, name)
+    quoted_spans = [seg for q in quoted for seg in q.segments]
+
+    def attribute(q: Quoted) -> Attribution:
+        return english.attribute_direct(q.segments, sents, lex, quoted_spans)
+
+    direct, fragments = _direct_candidates(article.text, quoted, spans, lex, attribute)
     used = {c.cue_span for c in direct if c.cue_span and c.opens}
     direct_spans = [seg for c in direct for seg in c.segments]
     indirect = english.find_indirect(sents, lex, direct_spans, used)
@@ -191,33 +209,16 @@ def _candidates_no(
     for ps, pe in paragraphs:
         direct.extend(nor.dash_quote(ps, pe))
     dash_spans = [seg for c in direct for seg in c.segments]
-    fragments: list[Quoted] = []
-    for q in quoted:
-        if _within(q.start, dash_spans):
-            continue
-        if not is_direct(article.text, q, spans, resolver.lex):
-            fragments.append(q)
-            continue
+
+    def attribute(q: Quoted) -> Attribution:
         sentence = _sentence_of(q.marks[0][0], spans) or (q.start, q.end)
         end_sentence = _sentence_of(max(q.end - 1, q.start), spans) or sentence
         sentence = (sentence[0], max(sentence[1], end_sentence[1]))
-        mention, cue, cue_span = nor.attribute_direct(q.segments, sentence)
-        opens = opens_sentence(article.text, q, spans, resolver.lex)
-        if mention is None and not opens:
-            fragments.append(q)
-            continue
-        direct.append(
-            Candidate(
-                kind="direct",
-                segments=list(q.segments),
-                cue=cue,
-                cue_span=cue_span,
-                mention=mention,
-                sentence=sentence,
-                inherit=mention is None,
-                opens=opens,
-            )
-        )
+        return (*nor.attribute_direct(q.segments, sentence), sentence)
+
+    outside = [q for q in quoted if not _within(q.start, dash_spans)]
+    marked, fragments = _direct_candidates(article.text, outside, spans, resolver.lex, attribute)
+    direct += marked
     for cand in direct:
         if cand.mention is None:
             nxt = next((sp for sp in spans if sp[0] >= cand.end), None)
