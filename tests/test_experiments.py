@@ -314,3 +314,32 @@ def test_run_logged_to_a_real_mlflow_server(tmp_path):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
+
+
+def test_joblib_launcher_runs_children_in_parallel_under_one_parent(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "train.py",
+            "-m",
+            "model=majority,tfidf",
+            "hydra/launcher=joblib",
+            "hydra.launcher.n_jobs=2",
+            "debug=smoke",
+            f"data.path={FIXTURE}",
+            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+            f"tracking.artifact_root={tmp_path}/artifacts",
+            "tracking.log_model=false",
+            f"hydra.sweep.dir={tmp_path}/sweep",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Joblib.Parallel(n_jobs=2" in result.stdout + result.stderr
+    found = runs(tmp_path, "quotestance-stance-quotes")
+    children = found[found["tags.mlflow.parentRunId"].notna()]
+    assert sorted(children["tags.model_kind"]) == ["majority", "tfidf"]
+    assert set(found.status) == {"FINISHED"}
