@@ -464,14 +464,7 @@ class NorwegianAttribution:
             end = ws[-1].start if ws[-1].text in (".", "!", "?") else ws[-1].end
         if end - start < 10:
             return None
-        return Candidate(
-            kind="indirect",
-            segments=[(start, end)],
-            cue=cue.text,
-            cue_span=(cue.start, cue.end),
-            mention=mention,
-            sentence=sentence,
-        )
+        return self._cand(start, end, cue, mention, sentence)
 
     def _cand(
         self,
@@ -480,8 +473,9 @@ class NorwegianAttribution:
         cue: Word,
         mention: Mention | None,
         sentence: tuple[int, int],
-        verb: Verb,
+        verb: Verb | None = None,
     ) -> Candidate:
+        """Reported speech from ``start`` to ``end``; a source phrase has no verb frame."""
         return Candidate(
             kind="indirect",
             segments=[(start, end)],
@@ -489,7 +483,7 @@ class NorwegianAttribution:
             cue_span=(cue.start, cue.end),
             mention=mention,
             sentence=sentence,
-            frame=verb.frame,
+            frame=verb.frame if verb else "say",
         )
 
     def person_names(self, paragraphs: list[tuple[int, int]]) -> list[tuple[int, str]]:
