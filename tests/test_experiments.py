@@ -2,7 +2,6 @@
 into MLflow, sweeps nest, failures are marked, a real MLflow server works."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import mlflow
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port, wait_for
 from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ConfigKeyError, ValidationError
@@ -202,7 +201,7 @@ def test_empty_split_is_an_error(tmp_path):
 
 
 def test_unreachable_server_is_a_clear_error_not_a_hang(tmp_path):
-    port = _free_port()
+    port = free_port()
     start = time.monotonic()
     with pytest.raises(TrackingError, match="unreachable"):
         train(
@@ -234,14 +233,14 @@ def test_train_py_exits_with_one_line_error(tmp_path):
     assert result.stderr.strip().splitlines()[-1].startswith("error: /nonexistent.jsonl")
 
 
-def test_sweep_is_a_parent_run_with_a_child_per_job(tmp_path):
+def run_sweep(tmp_path, *overrides):
+    """``python train.py -m`` on the fixture data, logged to a store under ``tmp_path``."""
     result = subprocess.run(
         [
             sys.executable,
             "train.py",
             "-m",
-            "model=majority,tfidf",
-            "seed=1,2",
+            *overrides,
             "debug=smoke",
             f"data.path={FIXTURE}",
             f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
@@ -255,7 +254,11 @@ def test_sweep_is_a_parent_run_with_a_child_per_job(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    found = runs(tmp_path, "quotestance-stance-quotes")
+    return result, runs(tmp_path, "quotestance-stance-quotes")
+
+
+def test_sweep_is_a_parent_run_with_a_child_per_job(tmp_path):
+    _, found = run_sweep(tmp_path, "model=majority,tfidf", "seed=1,2")
     parents = found[found["tags.mlflow.parentRunId"].isna()]
     children = found[found["tags.mlflow.parentRunId"].notna()]
     assert len(parents) == 1 and len(children) == 4
@@ -263,15 +266,9 @@ def test_sweep_is_a_parent_run_with_a_child_per_job(tmp_path):
     assert parents.iloc[0].status == "FINISHED"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_run_logged_to_a_real_mlflow_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
     server = subprocess.Popen(
         [
@@ -297,15 +294,7 @@ def test_run_logged_to_a_real_mlflow_server(tmp_path):
     )
     try:
         uri = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                import urllib.request
-
-                urllib.request.urlopen(f"{uri}/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for(f"{uri}/health", 60)
         result = train(smoke(tmp_path, "tracking=server", f"tracking.uri={uri}", "model=tfidf"))
         mlflow.set_tracking_uri(uri)
         run = mlflow.get_run(result["run_id"])
@@ -317,29 +306,10 @@ def test_run_logged_to_a_real_mlflow_server(tmp_path):
 
 
 def test_joblib_launcher_runs_children_in_parallel_under_one_parent(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "train.py",
-            "-m",
-            "model=majority,tfidf",
-            "hydra/launcher=joblib",
-            "hydra.launcher.n_jobs=2",
-            "debug=smoke",
-            f"data.path={FIXTURE}",
-            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
-            f"tracking.artifact_root={tmp_path}/artifacts",
-            "tracking.log_model=false",
-            f"hydra.sweep.dir={tmp_path}/sweep",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result, found = run_sweep(
+        tmp_path, "model=majority,tfidf", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"
     )
-    assert result.returncode == 0, result.stderr[-2000:]
     assert "Joblib.Parallel(n_jobs=2" in result.stdout + result.stderr
-    found = runs(tmp_path, "quotestance-stance-quotes")
     children = found[found["tags.mlflow.parentRunId"].notna()]
     assert sorted(children["tags.model_kind"]) == ["majority", "tfidf"]
     assert set(found.status) == {"FINISHED"}

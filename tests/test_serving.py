@@ -3,10 +3,8 @@
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, free_port, wait_for
 from hydra import compose, initialize_config_dir
 from typer.testing import CliRunner
 
@@ -184,18 +182,12 @@ def test_predict_reports_bad_files_and_goes_on(store, tmp_path):
     assert '"target": "Russia"' in result.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_mlflow_models_serve_answers(store, tmp_path):
     uri, runs, _ = store
     exported = tmp_path / "served"
     assert cli("export", runs["tfidf"], "--out", str(exported), uri=uri).exit_code == 0
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
@@ -223,13 +215,7 @@ def test_mlflow_models_serve_answers(store, tmp_path):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for(f"http://127.0.0.1:{port}/ping", 90)
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/invocations",
             data=json.dumps({"dataframe_records": ROWS.to_dict("records")}).encode(),
