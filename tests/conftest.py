@@ -50,3 +50,46 @@ def wait_for(url: str, seconds: float) -> None:
             return
         except OSError:
             time.sleep(0.5)
+
+
+# -- a CLEF 2019 CheckThat! shaped data folder ---------------------------------------------
+
+CLAIMS = [
+    "We lost 70,000 factories since China entered the World Trade Organization.",
+    "Unemployment among African-Americans is at its lowest level in history.",
+    "Ford is moving its small car division to Mexico, thousands of jobs leaving Ohio.",
+    "Our trade deficit with China is almost $800 billion a year.",
+]
+CHATTER = [
+    "Thank you very much, everybody.",
+    "Well, I think that's a great question.",
+    "(APPLAUSE)",
+    "Let me say this.",
+    "We're going to make America great again.",
+    "Good evening from Hofstra University.",
+]
+
+
+def write_debate(path, speaker="TRUMP", claims=2, chatter=6):
+    lines, number = [], 0
+    for i in range(max(claims, chatter)):
+        if i < chatter:
+            number += 1
+            lines.append(f"{number}\t{speaker}\t{CHATTER[i % len(CHATTER)]}\t0")
+        if i < claims:
+            number += 1
+            lines.append(f"{number}\t{speaker}\t{CLAIMS[i % len(CLAIMS)]}\t1")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def clef(tmp_path):
+    """A data folder with a CLEF 2019 CheckThat! task 1 shaped set: 8 + 2 debates."""
+    folder = tmp_path / "clef2019_checkthat_task1"
+    (folder / "training").mkdir(parents=True)
+    (folder / "test_annotated").mkdir()
+    for i in range(8):
+        write_debate(folder / "training" / f"2016{i:04d}_debate.tsv", claims=2 + i % 2)
+    write_debate(folder / "test_annotated" / "20190205_trump_state.tsv", claims=3)
+    write_debate(folder / "test_annotated" / "20180131_state_union.tsv", "SYSTEM", claims=1)
+    return tmp_path

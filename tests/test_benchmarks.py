@@ -54,6 +54,26 @@ def test_classifier_benchmark_runs_a_job_in_its_own_process(tmp_path):
     json.dumps(result)
 
 
+def test_classifier_benchmark_table_and_run_log(clef, tmp_path):
+    out = tmp_path / "reports" / "classifiers.md"
+    argv = ["--data-dir", str(clef), "--sets", "clef2019", "--models", "majority"]
+    argv += ["--seeds", "1", "2", "--out", str(out)]
+    argv += ["--tracking-uri", f"sqlite:///{tmp_path}/mlflow.db"]
+    argv += ["--extra", f"tracking.artifact_root={tmp_path}/a", "tracking.log_model=false"]
+    assert classifiers.main(argv) == 0
+    table = out.read_text()
+    row = next(line for line in table.splitlines() if line.startswith("| clef2019 |"))
+    # the majority class ranks nothing: every score ties, MAP is the positives' base rate
+    assert "| majority | 2 | map: " in row and "f1_checkworthy: 0.000 ± 0.000" in row
+    assert "model.use_speaker=true" in row and "MAP: best primary run 0.166" in row
+    runs = [json.loads(line) for line in out.with_suffix(".jsonl").read_text().splitlines()]
+    assert [(r["data"], r["model"], r["seed"]) for r in runs] == [
+        ("clef2019", "majority", 1),
+        ("clef2019", "majority", 2),
+    ]
+    assert all(r["seconds"] > 0 and "test/map" in r for r in runs)
+
+
 def test_inference_benchmark_compares_torch_and_onnx(tmp_path):
     import inference
 

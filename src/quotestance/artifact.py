@@ -1,6 +1,7 @@
 """The one artifact contract for every model: an MLflow pyfunc model.
 
-Input: a table with ``text`` and ``target`` (``speaker`` and ``lang`` optional). Output: the
+Input: a table with ``text`` and ``target`` (``speaker``, ``affiliation`` and ``lang``
+optional). Output: the
 predicted ``label`` and one ``prob_<label>`` column per label, in the order of
 ``quotestance.labels``. The model folder (``save``/``load`` of models.base) travels inside the
 MLflow model as an artifact, and the package's code with it.
@@ -21,7 +22,7 @@ except ImportError:  # pragma: no cover - mlflow is a dependency
     _Base = object
 
 INPUT_COLUMNS = ("text", "target")
-OPTIONAL_COLUMNS = ("speaker", "lang")
+OPTIONAL_COLUMNS = ("speaker", "affiliation", "lang")
 
 
 def output_frame(labels: tuple[str, ...], proba: Any) -> pd.DataFrame:
@@ -36,7 +37,7 @@ def prepare_input(frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(
             f"input table lacks column(s) {missing}; expected text, target "
-            "(speaker, lang optional)"
+            f"({', '.join(OPTIONAL_COLUMNS)} optional)"
         )
     frame = frame.copy()
     for column in OPTIONAL_COLUMNS:

@@ -1,5 +1,6 @@
 """Metrics shared by every model: macro-F1, the SemEval F_avg, accuracy, per class, per
-language, and the confusion matrix (as numbers and as a picture)."""
+language, the confusion matrix (as numbers and as a picture), and for check-worthiness the
+ranking scores of CLEF CheckThat! (average precision, MAP and R-precision over documents)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,48 @@ def metrics(
             out[f"{lang}_macro_f1"] = float(
                 f1_score(g, q, labels=labels, average="macro", zero_division=0)
             )
+    return out
+
+
+def average_precision(relevant: Sequence[bool], scores: Sequence[float]) -> float:
+    """AP of a ranking by descending score, as the CLEF CheckThat! scorer computes it: the mean
+    of precision@k over the relevant items' ranks, divided by all relevant items (0 if none);
+    ties keep the input order."""
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    total = sum(bool(r) for r in relevant)
+    found, precisions = 0, 0.0
+    for rank, i in enumerate(order, 1):
+        if relevant[i]:
+            found += 1
+            precisions += found / rank
+    return precisions / total if total else 0.0
+
+
+def r_precision(relevant: Sequence[bool], scores: Sequence[float]) -> float:
+    """Precision among the top R items, R the number of relevant ones (0 if none)."""
+    total = sum(bool(r) for r in relevant)
+    if not total:
+        return 0.0
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    return sum(bool(relevant[i]) for i in order[:total]) / total
+
+
+def ranking_metrics(
+    relevant: Sequence[bool], scores: Sequence[float], groups: Sequence[str] | None = None
+) -> dict[str, float]:
+    """``average_precision`` over all rows; with ``groups`` (documents), also ``map`` and
+    ``r_precision``: each document ranked on its own, then averaged (CLEF CheckThat! 2019)."""
+    out = {"average_precision": average_precision(relevant, scores)}
+    if groups is not None:
+        per_ap, per_rp = [], []
+        for group in sorted(set(groups)):
+            idx = [i for i, g in enumerate(groups) if g == group]
+            rel = [relevant[i] for i in idx]
+            sco = [scores[i] for i in idx]
+            per_ap.append(average_precision(rel, sco))
+            per_rp.append(r_precision(rel, sco))
+        out["map"] = float(np.mean(per_ap))
+        out["r_precision"] = float(np.mean(per_rp))
     return out
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS
 from quotestance.dataset.targets import find_targets
 from quotestance.errors import InputError, QuotestanceError
 from quotestance.extract import extract_files
@@ -78,7 +79,7 @@ def apply(
 ) -> None:
     if not rows:
         return
-    frame = pd.DataFrame(rows)[["text", "target", "speaker", "lang"]].fillna("")
+    frame = pd.DataFrame(rows)[[*INPUT_COLUMNS, *OPTIONAL_COLUMNS]].fillna("")
     for start in range(0, len(frame), batch_size):
         part = frame.iloc[start : start + batch_size]
         proba = model.predict_proba(part)

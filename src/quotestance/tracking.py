@@ -160,14 +160,10 @@ class Tracker:
         from mlflow.models import ModelSignature
         from mlflow.types import ColSpec, Schema, TensorSpec
 
-        from quotestance.artifact import package_dir
+        from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS, package_dir
 
-        inputs: list[ColSpec | TensorSpec] = [
-            ColSpec("string", "text"),
-            ColSpec("string", "target"),
-            ColSpec("string", "speaker", required=False),
-            ColSpec("string", "lang", required=False),
-        ]
+        inputs: list[ColSpec | TensorSpec] = [ColSpec("string", c) for c in INPUT_COLUMNS]
+        inputs += [ColSpec("string", c, required=False) for c in OPTIONAL_COLUMNS]
         outputs: list[ColSpec | TensorSpec] = [ColSpec("string", "label")]
         outputs += [ColSpec("double", c) for c in output.columns if c.startswith("prob_")]
         info = mlflow.pyfunc.log_model(

@@ -16,6 +16,7 @@ class DataConfig:
     evaluation: str = "split"  # split (train/dev/test) or folds (leave one article out)
     label_sources: list[str] = field(default_factory=lambda: ["gold"])
     dev_fraction: float = 0.15  # carved from train where a data set has no dev split
+    ranking: bool = False  # also rank within each group (document): MAP, as CLEF CheckThat!
     max_train_samples: int | None = None
     max_eval_samples: int | None = None
 
@@ -29,10 +30,11 @@ class ModelConfig:
     word_ngrams: list[int] = field(default_factory=lambda: [1, 2])
     char_ngrams: list[int] = field(default_factory=lambda: [2, 5])
     target_aware: bool = True
+    # both: give the model who speaks and for which side (speaker, affiliation)
+    use_speaker: bool = False
     # transformer
     pretrained: str = "all-MiniLM-L6-v2"  # a hub id, a local path, or the packaged default
     tiny: bool = False  # a small random BERT (tests and smoke runs)
-    use_speaker: bool = False
     max_length: int = 128
     epochs: int = 4
     batch_size: int = 16

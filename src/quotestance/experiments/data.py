@@ -1,5 +1,6 @@
-"""Data for experiments: one table per split with ``text``, ``target``, ``speaker``, ``lang``,
-``label`` (and ``group``, the article or source an item came from)."""
+"""Data for experiments: one table per split with ``text``, ``target``, ``speaker``,
+``affiliation`` (the speaker's side: party, country), ``lang``, ``label`` (and ``group``, the
+article, debate or source an item came from)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import DataConfig
 from quotestance.labels import TASKS, labels_for
 
-COLUMNS = ["text", "target", "speaker", "lang", "label", "group", "id"]
+COLUMNS = ["text", "target", "speaker", "affiliation", "lang", "label", "group", "id"]
 
 
 @dataclass
@@ -32,8 +33,8 @@ class DataError(QuotestanceError):
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["speaker"] = frame["speaker"].fillna("")
-    frame["target"] = frame["target"].fillna("")
+    for column in ("speaker", "affiliation", "target"):
+        frame[column] = frame[column].astype(object).fillna("")
     return frame
 
 
@@ -80,6 +81,7 @@ def load_quotes(cfg: DataConfig, task: str) -> list[Split]:
                 "text": r["text"],
                 "target": r["target"],
                 "speaker": r.get("speaker"),
+                "affiliation": r.get("affiliation"),
                 "lang": r["lang"],
                 "label": r[column],
                 "group": r["article_id"],
@@ -171,6 +173,7 @@ def load_danish(cfg: DataConfig, task: str) -> list[Split]:
                 "text": r["quote"],
                 "target": r.get("topic", ""),
                 "speaker": r.get("politician", ""),
+                "affiliation": r.get("party", ""),
                 "lang": "da",
                 "label": label,
                 "group": str(r.get("articleID", r.get("quoteID"))),
@@ -209,11 +212,60 @@ def load_claimbuster(cfg: DataConfig, task: str) -> list[Split]:
     return [Split(train, dev, read("test.json"))]
 
 
+def _clef_file(path: Path) -> list[dict]:
+    """One CLEF 2019 CheckThat! task 1 debate: line_number TAB speaker TAB sentence TAB label."""
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4 or fields[3].strip() not in ("0", "1"):
+            raise DataError(
+                f"{path}:{number}: expected line_number, speaker, sentence and a 0/1 label "
+                f"separated by tabs; got {len(fields)} field(s)"
+            )
+        line_number, speaker, sentence, label = (f.strip() for f in fields)
+        rows.append(
+            {
+                "text": sentence,
+                "target": "",
+                "speaker": speaker.title(),
+                "lang": "en",
+                "label": labels_for("checkworthy")[int(label)],
+                "group": path.stem,
+                "id": f"clef-{path.stem}-{line_number}",
+            }
+        )
+    return rows
+
+
+def load_clef2019(cfg: DataConfig, task: str) -> list[Split]:
+    """CLEF 2019 CheckThat! task 1: sentences of debates and speeches; train on the 19 training
+    debates (dev: whole debates carved from them), test on the 7 annotated test debates."""
+    if task != "checkworthy":
+        raise DataError("data=clef2019 has check-worthiness labels; use task=checkworthy")
+    folder = _folder(cfg, "clef2019_checkthat_task1")
+
+    def read(part: str) -> pd.DataFrame:
+        files = sorted((folder / part).glob("*.tsv"))
+        if not files:
+            raise DataError(f"{folder / part}: no .tsv debate files")
+        return _frame([row for path in files for row in _clef_file(path)])
+
+    train, dev = _by_group_hash(read("training"), cfg.dev_fraction, "clef2019")
+    return [Split(train, dev, read("test_annotated"))]
+
+
 LOADERS: dict[str, Callable[[DataConfig, str], list[Split]]] = {
     "quotes": load_quotes,
     "semeval2016": load_semeval,
     "danish": load_danish,
     "claimbuster": load_claimbuster,
+    "clef2019": load_clef2019,
 }
 
 

@@ -12,7 +12,14 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from quotestance.errors import QuotestanceError
-from quotestance.evaluation import aggregate, confusion, metrics, plot_confusion, report
+from quotestance.evaluation import (
+    aggregate,
+    confusion,
+    metrics,
+    plot_confusion,
+    ranking_metrics,
+    report,
+)
 from quotestance.experiments.data import Split, dataset_hash, load_splits
 from quotestance.experiments.sweep import experiment_name
 from quotestance.labels import labels_for
@@ -44,10 +51,20 @@ def _overrides() -> str:
 
 
 def _evaluate(
-    model: Any, frame: pd.DataFrame, labels: tuple[str, ...]
+    model: Any, frame: pd.DataFrame, labels: tuple[str, ...], ranking: bool = False
 ) -> tuple[list[str], dict[str, float]]:
-    pred = model.predict(frame)
-    return pred, metrics(list(frame["label"]), pred, labels, list(frame["lang"]))
+    proba = model.predict_proba(frame)
+    pred = [labels[i] for i in proba.argmax(axis=1)]
+    found = metrics(list(frame["label"]), pred, labels, list(frame["lang"]))
+    if "checkworthy" in labels:  # rank by the check-worthy probability
+        found.update(
+            ranking_metrics(
+                list(frame["label"] == "checkworthy"),
+                list(proba[:, labels.index("checkworthy")]),
+                list(frame["group"]) if ranking else None,
+            )
+        )
+    return pred, found
 
 
 def train(cfg: DictConfig | Any) -> dict[str, float]:
@@ -86,8 +103,8 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
         for split in splits:
             prefix = "" if len(splits) == 1 else f"{split.name}/"
             model = _fit(cfg, split, labels, tracker, prefix)
-            pred, found = _evaluate(model, split.test, labels)
-            _, dev_found = _evaluate(model, split.dev, labels)
+            pred, found = _evaluate(model, split.test, labels, cfg.data.ranking)
+            _, dev_found = _evaluate(model, split.dev, labels, cfg.data.ranking)
             tracker.metrics(found, f"{prefix}test")
             tracker.metrics(dev_found, f"{prefix}dev")
             fold_metrics.append(found)
@@ -146,15 +163,27 @@ def _log_evaluation(tracker: Tracker, results: pd.DataFrame, labels: tuple[str, 
         tracker.artifact(png, "evaluation")
     wrong = results[results["label"] != results["predicted"]]
     tracker.table(
-        wrong[["id", "fold", "lang", "speaker", "target", "label", "predicted", "text"]],
+        wrong[
+            [
+                "id",
+                "fold",
+                "lang",
+                "speaker",
+                "affiliation",
+                "target",
+                "label",
+                "predicted",
+                "text",
+            ]
+        ],
         "evaluation/misclassified.csv",
     )
 
 
 def _log_model(tracker: Tracker, model: Any, results: pd.DataFrame) -> None:
-    from quotestance.artifact import output_frame
+    from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS, output_frame
 
-    example = results[["text", "target", "speaker", "lang"]].head(3).reset_index(drop=True)
+    example = results[[*INPUT_COLUMNS, *OPTIONAL_COLUMNS]].head(3).reset_index(drop=True)
     output = output_frame(model.labels, model.predict_proba(example))
     with tempfile.TemporaryDirectory() as tmp:
         folder = model.save(Path(tmp) / "model")

@@ -19,6 +19,14 @@ MODEL_JSON = "quotestance_model.json"
 EpochCallback = Callable[[int, dict[str, float]], None]
 
 
+def speakers(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """(speaker, affiliation) per row; empty strings where a table lacks them."""
+    empty = pd.Series([""] * len(frame), index=frame.index)
+    who = frame.get("speaker", empty)
+    side = frame.get("affiliation", empty)
+    return [(str(s or ""), str(a or "")) for s, a in zip(who, side, strict=True)]
+
+
 class QuoteModel(ABC):
     kind: ClassVar[str]
 

@@ -2,7 +2,9 @@
 
 The TF-IDF model is target-aware: besides the words of the quote it sees each word paired with
 the target ("united_states|concerned"), so the same sentence can get a different stance toward
-China and toward the United States. Saved with skops (no arbitrary pickled code on load).
+China and toward the United States. With ``use_speaker`` it also sees who speaks and for which
+side ("speaker__naser_khader", "affiliation__venstre"). Saved with skops (no arbitrary pickled
+code on load).
 """
 
 from __future__ import annotations
@@ -14,27 +16,42 @@ import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from quotestance.experiments.config import ModelConfig
-from quotestance.models.base import EpochCallback, QuoteModel
+from quotestance.models.base import EpochCallback, QuoteModel, speakers
 
 WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _key(value: str) -> str:
+    return re.sub(r"\W+", "_", value.lower()).strip("_")
 
 
 def target_words(frame: pd.DataFrame) -> pd.Series:
     """The quote's words, each also prefixed with the target: target-specific weights."""
 
     def row(text: str, target: str) -> str:
-        key = re.sub(r"\W+", "_", target.lower()).strip("_") or "none"
+        key = _key(target) or "none"
         words = [w.lower() for w in WORD.findall(text)]
         return " ".join([*words, *(f"{key}__{w}" for w in words), f"target__{key}"])
 
     return pd.Series(
         [row(t, g) for t, g in zip(frame["text"], frame["target"], strict=True)], index=frame.index
+    )
+
+
+def speaker_words(frame: pd.DataFrame) -> pd.Series:
+    """A token for the speaker and one for the affiliation ("unknown" where not known)."""
+    return pd.Series(
+        [
+            f"speaker__{_key(s) or 'unknown'} affiliation__{_key(a) or 'unknown'}"
+            for s, a in speakers(frame)
+        ],
+        index=frame.index,
     )
 
 
@@ -73,7 +90,10 @@ class TfidfModel(QuoteModel):
 
     def _inputs(self, frame: pd.DataFrame) -> pd.DataFrame:
         words = target_words(frame) if self.cfg.target_aware else frame["text"].str.lower()
-        return pd.DataFrame({"words": words.values, "text": frame["text"].values})
+        inputs = pd.DataFrame({"words": words.values, "text": frame["text"].values})
+        if self.cfg.use_speaker:
+            inputs["who"] = speaker_words(frame).values
+        return inputs
 
     def fit(
         self,
@@ -103,6 +123,11 @@ class TfidfModel(QuoteModel):
                         lowercase=True,
                     ),
                     "text",
+                ),
+                *(
+                    [("who", CountVectorizer(binary=True, token_pattern=r"\S+"), "who")]
+                    if self.cfg.use_speaker
+                    else []
                 ),
             ]
         )

@@ -18,7 +18,7 @@ import pandas as pd
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 from quotestance.log import logger, progress_enabled
-from quotestance.models.base import EpochCallback, QuoteModel
+from quotestance.models.base import EpochCallback, QuoteModel, speakers
 
 PACKAGED = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 
@@ -53,12 +53,13 @@ class TransformerModel(QuoteModel):
     kind = "bert"
 
     def _first(self, frame: pd.DataFrame) -> list[str]:
-        if self.cfg.use_speaker:
-            return [
-                f"{t} | {s}" if s else t
-                for t, s in zip(frame["target"], frame["speaker"], strict=True)
-            ]
-        return [str(t) for t in frame["target"]]
+        if not self.cfg.use_speaker:
+            return [str(t) for t in frame["target"]]
+        out = []
+        for target, (speaker, side) in zip(frame["target"], speakers(frame), strict=True):
+            who = f"{speaker} ({side})" if speaker and side else speaker or side
+            out.append(f"{target} | {who}" if who else str(target))
+        return out
 
     def _encode(self, frame: pd.DataFrame) -> Any:
         return self.tokenizer(

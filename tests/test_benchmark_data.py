@@ -1,0 +1,197 @@
+"""Benchmark data sets read the way their publishers wrote them, scored the way their tasks
+were scored: CLEF 2019 CheckThat! debates ranked per debate (MAP), Danish quotes with their
+speaker and party; and the speaker features that use them."""
+
+import json
+
+import mlflow
+import pandas as pd
+import pytest
+from conftest import CHATTER, CLAIMS, ROOT
+from hydra import compose, initialize_config_dir
+
+from quotestance.artifact import prepare_input
+from quotestance.evaluation import average_precision, r_precision, ranking_metrics
+from quotestance.experiments.config import DataConfig, ModelConfig, register_configs
+from quotestance.experiments.data import DataError, load_clef2019, load_danish
+from quotestance.experiments.train import train
+from quotestance.models.baselines import TfidfModel
+from quotestance.models.transformer import TransformerModel
+
+register_configs()
+
+
+def test_clef_debates_are_read_with_speaker_and_debate(clef):
+    split = load_clef2019(DataConfig(name="clef2019", data_dir=str(clef)), "checkworthy")[0]
+    test = split.test
+    assert len(test) == 2 * 6 + 3 + 1
+    assert set(test["group"]) == {"20190205_trump_state", "20180131_state_union"}
+    assert set(test["speaker"]) == {"Trump", "System"}
+    assert (test["label"] == "checkworthy").sum() == 4
+    row = test[test["id"] == "clef-20190205_trump_state-2"].iloc[0]
+    assert row["text"] == CLAIMS[0] and row["label"] == "checkworthy"
+    # dev holds whole debates carved from training, never the test debates
+    assert not set(split.dev["group"]) & set(split.train["group"])
+    assert not set(split.train["group"]) & set(test["group"])
+
+
+def test_clef_needs_the_checkworthy_task(clef):
+    with pytest.raises(DataError, match="use task=checkworthy"):
+        load_clef2019(DataConfig(name="clef2019", data_dir=str(clef)), "stance")
+
+
+def test_malformed_clef_line_names_file_and_line(clef):
+    path = clef / "clef2019_checkthat_task1" / "test_annotated" / "20190205_trump_state.tsv"
+    lines = path.read_text().splitlines()
+    lines[3] = "4\tTRUMP\tA sentence without its label"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match=r"20190205_trump_state\.tsv:4: expected line_number"):
+        load_clef2019(DataConfig(name="clef2019", data_dir=str(clef)), "checkworthy")
+
+
+def test_average_precision_as_the_clef_scorer():
+    # relevant at ranks 1 and 3 of 4: (1/1 + 2/3) / 2
+    assert average_precision([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]) == pytest.approx(5 / 6)
+    # a relevant item never ranked above the others still counts in the denominator
+    assert average_precision([0, 0, 1], [0.9, 0.5, 0.1]) == pytest.approx(1 / 3)
+    assert average_precision([0, 0], [0.2, 0.1]) == 0.0
+    # ties keep the input order
+    assert average_precision([0, 1], [0.5, 0.5]) == pytest.approx(0.5)
+    assert r_precision([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]) == pytest.approx(0.5)
+
+
+def test_map_ranks_each_document_on_its_own():
+    relevant = [1, 0, 0, 1]
+    scores = [0.9, 0.1, 0.8, 0.2]
+    pooled = ranking_metrics(relevant, scores)
+    assert set(pooled) == {"average_precision"}
+    per_doc = ranking_metrics(relevant, scores, ["a", "a", "b", "b"])
+    # doc a: relevant first (AP 1); doc b: relevant second (AP 1/2); pooled differs
+    assert per_doc["map"] == pytest.approx(0.75)
+    assert per_doc["r_precision"] == pytest.approx(0.5)
+    assert pooled["average_precision"] == pytest.approx((1 + 2 / 3) / 2)
+
+
+def test_clef_run_logs_map_over_debates(clef, tmp_path):
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        cfg = compose(
+            config_name="train",
+            overrides=[
+                "experiment=clef2019_tfidf",
+                f"data.data_dir={clef}",
+                f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+                f"tracking.artifact_root={tmp_path}/artifacts",
+                "tracking.log_model=false",
+            ],
+        )
+    result = train(cfg)
+    assert 0.0 <= result["test/map"] <= 1.0
+    assert 0.0 <= result["test/r_precision"] <= 1.0
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
+    metrics = mlflow.MlflowClient().get_run(result["run_id"]).data.metrics
+    assert {"test/map", "dev/map", "test/average_precision", "test/f1_checkworthy"} <= set(metrics)
+
+
+def test_claimbuster_gets_pooled_average_precision_but_no_map(tmp_path):
+    folder = tmp_path / "claimbuster_ncs"
+    folder.mkdir()
+    rows = [
+        {"sentence_id": i, "label": i % 2, "text": (CLAIMS if i % 2 else CHATTER)[i % 4]}
+        for i in range(40)
+    ]
+    (folder / "train.json").write_text(json.dumps(rows))
+    (folder / "test.json").write_text(json.dumps(rows[:10]))
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        cfg = compose(
+            config_name="train",
+            overrides=[
+                "experiment=claimbuster_tfidf",
+                f"data.data_dir={tmp_path}",
+                f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+                f"tracking.artifact_root={tmp_path}/artifacts",
+                "tracking.log_model=false",
+            ],
+        )
+    result = train(cfg)
+    assert "test/average_precision" in result and "test/map" not in result
+
+
+def write_danish(tmp_path):
+    folder = tmp_path / "danish_polstance"
+    folder.mkdir()
+    lines = []
+    # the same words, opposite stances: only who says them tells them apart
+    for i in range(60):
+        party, stance = ("Venstre", "favor") if i % 2 else ("Enhedslisten", "against")
+        lines.append(
+            json.dumps(
+                {
+                    "quoteID": str(i),
+                    "quote": "Regeringens nye udlændingepolitik er et skridt.",
+                    "politician": f"Politiker {party}",
+                    "party": party,
+                    "stance": stance,
+                    "topic": "integration",
+                    "articleID": str(i // 3),
+                }
+            )
+        )
+    (folder / "labelled_quotes.jsonl").write_text("\n".join(lines) + "\n")
+    return tmp_path
+
+
+def test_danish_quotes_carry_speaker_and_party(tmp_path):
+    split = load_danish(DataConfig(name="danish", data_dir=str(write_danish(tmp_path))), "stance")
+    frame = pd.concat([split[0].train, split[0].test])
+    assert set(frame["affiliation"]) == {"Venstre", "Enhedslisten"}
+    assert set(frame["speaker"]) == {"Politiker Venstre", "Politiker Enhedslisten"}
+
+
+def test_tfidf_tells_speakers_apart_only_with_use_speaker(tmp_path):
+    split = load_danish(DataConfig(name="danish", data_dir=str(write_danish(tmp_path))), "stance")[
+        0
+    ]
+    labels = ("favor", "against", "neutral")
+    plain = TfidfModel(ModelConfig(), labels)
+    plain.fit(split.train, split.dev, 1)
+    assert len(set(plain.predict(split.test))) == 1  # identical text, identical prediction
+    aware = TfidfModel(ModelConfig(use_speaker=True), labels)
+    aware.fit(split.train, split.dev, 1)
+    assert aware.predict(split.test) == list(split.test["label"])
+    # a party alone (no known politician) is still a feature
+    party_only = pd.DataFrame(
+        {
+            "text": ["Regeringens nye udlændingepolitik er et skridt."] * 2,
+            "target": ["integration"] * 2,
+            "speaker": ["", ""],
+            "affiliation": ["Venstre", "Enhedslisten"],
+        }
+    )
+    assert aware.predict(party_only) == ["favor", "against"]
+
+
+def test_transformer_pairs_target_with_speaker_and_side():
+    frame = pd.DataFrame(
+        {
+            "text": ["a", "b", "c", "d"],
+            "target": ["integration"] * 4,
+            "speaker": ["Naser Khader", "Naser Khader", "", ""],
+            "affiliation": ["Det Konservative Folkeparti", "", "Venstre", ""],
+        }
+    )
+    model = TransformerModel(ModelConfig(kind="bert", tiny=True, use_speaker=True), ("a", "b"))
+    assert model._first(frame) == [
+        "integration | Naser Khader (Det Konservative Folkeparti)",
+        "integration | Naser Khader",
+        "integration | Venstre",
+        "integration",
+    ]
+    plain = TransformerModel(ModelConfig(kind="bert", tiny=True), ("a", "b"))
+    assert plain._first(frame) == ["integration"] * 4
+
+
+def test_model_input_takes_affiliation_as_optional_column():
+    frame = prepare_input(pd.DataFrame({"text": ["x"], "target": ["China"]}))
+    assert list(frame.columns) == ["text", "target", "speaker", "affiliation", "lang"]
+    with pytest.raises(ValueError, match="speaker, affiliation, lang optional"):
+        prepare_input(pd.DataFrame({"text": ["x"]}))
