@@ -72,19 +72,23 @@ def test_map_ranks_each_document_on_its_own():
     assert pooled["average_precision"] == pytest.approx((1 + 2 / 3) / 2)
 
 
-def test_clef_run_logs_map_over_debates(clef, tmp_path):
+def run_experiment(experiment, data_dir, tmp_path):
     with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
         cfg = compose(
             config_name="train",
             overrides=[
-                "experiment=clef2019_tfidf",
-                f"data.data_dir={clef}",
+                f"experiment={experiment}",
+                f"data.data_dir={data_dir}",
                 f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
                 f"tracking.artifact_root={tmp_path}/artifacts",
                 "tracking.log_model=false",
             ],
         )
-    result = train(cfg)
+    return train(cfg)
+
+
+def test_clef_run_logs_map_over_debates(clef, tmp_path):
+    result = run_experiment("clef2019_tfidf", clef, tmp_path)
     assert 0.0 <= result["test/map"] <= 1.0
     assert 0.0 <= result["test/r_precision"] <= 1.0
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
@@ -101,18 +105,7 @@ def test_claimbuster_gets_pooled_average_precision_but_no_map(tmp_path):
     ]
     (folder / "train.json").write_text(json.dumps(rows))
     (folder / "test.json").write_text(json.dumps(rows[:10]))
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
-        cfg = compose(
-            config_name="train",
-            overrides=[
-                "experiment=claimbuster_tfidf",
-                f"data.data_dir={tmp_path}",
-                f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
-                f"tracking.artifact_root={tmp_path}/artifacts",
-                "tracking.log_model=false",
-            ],
-        )
-    result = train(cfg)
+    result = run_experiment("claimbuster_tfidf", tmp_path, tmp_path)
     assert "test/average_precision" in result and "test/map" not in result
 
 
