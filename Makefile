@@ -55,9 +55,11 @@ test: lint ## lint, then the fast offline test suite
 	$(BIN)/pytest -q
 
 BENCH_MODELS ?= majority tfidf bert
-bench: $(STAMP) ## benchmarks on ../shared/data (DATA_DIR=..., BENCH_MODELS=...), tables in reports/
+BENCH_EXPORT ?=
+bench: $(STAMP) ## benchmarks on ../shared/data (DATA_DIR, BENCH_MODELS, BENCH_EXPORT=models/x), tables in reports/
 	$(BIN)/python benchmarks/extraction.py --data-dir $${DATA_DIR:-../shared/data}
 	$(BIN)/python benchmarks/classifiers.py --data-dir $${DATA_DIR:-../shared/data} --models $(BENCH_MODELS)
+	if [ -n "$(BENCH_EXPORT)" ]; then $(BIN)/python benchmarks/inference.py --model $(BENCH_EXPORT); fi
 
 clean: ## remove caches (never data, runs or models)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache
