@@ -47,6 +47,12 @@ def test_malformed_clef_line_names_file_and_line(clef):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(DataError, match=r"20190205_trump_state\.tsv:4: expected line_number"):
         load_clef2019(DataConfig(name="clef2019", data_dir=str(clef)), "checkworthy")
+    lines[3] = "4\tTRUMP\tA sentence with a bad label\tyes"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(
+        DataError, match=r"trump_state\.tsv:4: the label must be 0 or 1, not 'yes'"
+    ):
+        load_clef2019(DataConfig(name="clef2019", data_dir=str(clef)), "checkworthy")
 
 
 def test_average_precision_as_the_clef_scorer():

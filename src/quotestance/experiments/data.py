@@ -223,11 +223,13 @@ def _clef_file(path: Path) -> list[dict]:
         if not line.strip():
             continue
         fields = line.split("\t")
-        if len(fields) != 4 or fields[3].strip() not in ("0", "1"):
+        if len(fields) != 4:
             raise DataError(
                 f"{path}:{number}: expected line_number, speaker, sentence and a 0/1 label "
                 f"separated by tabs; got {len(fields)} field(s)"
             )
+        if fields[3].strip() not in ("0", "1"):
+            raise DataError(f"{path}:{number}: the label must be 0 or 1, not {fields[3]!r}")
         line_number, speaker, sentence, label = (f.strip() for f in fields)
         rows.append(
             {
