@@ -14,6 +14,26 @@ from quotestance.extract import Quote, extract_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "raw" / "articles"
+FIXTURE = str(ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl")
+
+
+def tracking(folder: Path | str) -> list[str]:
+    """Overrides that keep runs' MLflow store and artifacts inside ``folder``."""
+    return [
+        f"tracking.uri=sqlite:///{folder}/mlflow.db",
+        f"tracking.artifact_root={folder}/artifacts",
+    ]
+
+
+def compose_config(*overrides: str):
+    """The train config composed from conf/ with ``overrides``, as train.py composes it."""
+    from hydra import compose, initialize_config_dir
+
+    from quotestance.experiments.config import register_configs
+
+    register_configs()
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        return compose(config_name="train", overrides=list(overrides))
 
 
 @pytest.fixture

@@ -7,18 +7,15 @@ import json
 import mlflow
 import pandas as pd
 import pytest
-from conftest import CHATTER, CLAIMS, ROOT
-from hydra import compose, initialize_config_dir
+from conftest import CHATTER, CLAIMS, compose_config, tracking
 
 from quotestance.artifact import prepare_input
 from quotestance.evaluation import average_precision, r_precision, ranking_metrics
-from quotestance.experiments.config import DataConfig, ModelConfig, register_configs
+from quotestance.experiments.config import DataConfig, ModelConfig
 from quotestance.experiments.data import DataError, load_clef2019, load_danish
 from quotestance.experiments.train import train
 from quotestance.models.baselines import TfidfModel
 from quotestance.models.transformer import TransformerModel
-
-register_configs()
 
 
 def test_clef_debates_are_read_with_speaker_and_debate(clef):
@@ -79,18 +76,14 @@ def test_map_ranks_each_document_on_its_own():
 
 
 def run_experiment(experiment, data_dir, tmp_path):
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
-        cfg = compose(
-            config_name="train",
-            overrides=[
-                f"experiment={experiment}",
-                f"data.data_dir={data_dir}",
-                f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
-                f"tracking.artifact_root={tmp_path}/artifacts",
-                "tracking.log_model=false",
-            ],
+    return train(
+        compose_config(
+            f"experiment={experiment}",
+            f"data.data_dir={data_dir}",
+            *tracking(tmp_path),
+            "tracking.log_model=false",
         )
-    return train(cfg)
+    )
 
 
 def test_clef_run_logs_map_over_debates(clef, tmp_path):

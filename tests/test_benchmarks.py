@@ -4,7 +4,7 @@ the tests)."""
 import json
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, tracking
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -43,8 +43,7 @@ def test_classifier_benchmark_runs_a_job_in_its_own_process(tmp_path):
             "model=tfidf",
             "seed=1",
             "debug=smoke",
-            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
-            f"tracking.artifact_root={tmp_path}/a",
+            *tracking(tmp_path),
             "tracking.log_model=false",
         ]
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import mlflow
 import pytest
-from conftest import ROOT, free_port, wait_for
+from conftest import FIXTURE, ROOT, compose_config, free_port, tracking, wait_for
 from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ConfigKeyError, ValidationError
@@ -21,7 +21,6 @@ from quotestance.tracking import TrackingError
 
 register_configs()
 CONF = str(ROOT / "conf")
-FIXTURE = str(ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl")
 GROUPS = {
     name: sorted(p.stem for p in (ROOT / "conf" / name).glob("*.yaml"))
     for name in ("data", "model", "task", "tracking", "experiment", "debug")
@@ -29,20 +28,11 @@ GROUPS = {
 
 
 def config(overrides=()):
-    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
-        return compose(config_name="train", overrides=list(overrides))
+    return compose_config(*overrides)
 
 
 def smoke(tmp_path, *overrides):
-    return config(
-        [
-            "debug=smoke",
-            f"data.path={FIXTURE}",
-            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
-            f"tracking.artifact_root={tmp_path}/artifacts",
-            *overrides,
-        ]
-    )
+    return compose_config("debug=smoke", f"data.path={FIXTURE}", *tracking(tmp_path), *overrides)
 
 
 def runs(tmp_path, experiment):
@@ -243,8 +233,7 @@ def run_sweep(tmp_path, *overrides):
             *overrides,
             "debug=smoke",
             f"data.path={FIXTURE}",
-            f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
-            f"tracking.artifact_root={tmp_path}/artifacts",
+            *tracking(tmp_path),
             "tracking.log_model=false",
             f"hydra.sweep.dir={tmp_path}/sweep",
         ],

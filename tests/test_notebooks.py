@@ -5,11 +5,10 @@ import json
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import FIXTURE, ROOT, compose_config, tracking
 from nbclient import NotebookClient
 
 NOTEBOOKS = ROOT / "notebooks"
-FIXTURE = ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl"
 
 
 def text_of(cell) -> str:
@@ -49,28 +48,19 @@ def test_dataset_notebook_runs(monkeypatch):
 
 
 def test_compare_runs_notebook_runs(tmp_path, monkeypatch):
-    from hydra import compose, initialize_config_dir
-
-    from quotestance.experiments.config import register_configs
     from quotestance.experiments.train import train
 
-    register_configs()
-    uri = f"sqlite:///{tmp_path}/mlflow.db"
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
-        for model in ("majority", "tfidf"):
-            train(
-                compose(
-                    config_name="train",
-                    overrides=[
-                        f"model={model}",
-                        "debug=smoke",
-                        f"data.path={FIXTURE}",
-                        f"tracking.uri={uri}",
-                        f"tracking.artifact_root={tmp_path}/a",
-                        "tracking.log_model=false",
-                    ],
-                )
+    for model in ("majority", "tfidf"):
+        train(
+            compose_config(
+                f"model={model}",
+                "debug=smoke",
+                f"data.path={FIXTURE}",
+                *tracking(tmp_path),
+                "tracking.log_model=false",
             )
+        )
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
     notebook = run("02_compare_runs.ipynb", {"MLFLOW_TRACKING_URI": uri}, monkeypatch)
     assert "2 finished runs" in text_of(notebook.cells[1])
     table = next(o for o in notebook.cells[3].outputs if "data" in o)["data"]["text/plain"]

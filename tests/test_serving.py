@@ -12,18 +12,14 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, SAMPLES, free_port, wait_for
-from hydra import compose, initialize_config_dir
+from conftest import FIXTURE, ROOT, SAMPLES, compose_config, free_port, tracking, wait_for
 from typer.testing import CliRunner
 
 from quotestance.cli import app
-from quotestance.experiments.config import register_configs
 from quotestance.experiments.train import train
 from quotestance.models import load_model
 
-register_configs()
 runner = CliRunner()
-FIXTURE = str(ROOT / "tests" / "fixtures" / "quotes_fixture.jsonl")
 ROWS = pd.DataFrame(
     {
         "text": [
@@ -44,23 +40,17 @@ NEW_ARTICLE = (
 def store(tmp_path_factory):
     """A tracking store with a TF-IDF run and a tiny-BERT run."""
     root = tmp_path_factory.mktemp("store")
-    uri = f"sqlite:///{root}/mlflow.db"
     runs = {}
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
-        for model in ("tfidf", "bert"):
-            cfg = compose(
-                config_name="train",
-                overrides=[
-                    f"model={model}",
-                    "debug=smoke",
-                    f"data.path={FIXTURE}",
-                    f"tracking.uri={uri}",
-                    f"tracking.artifact_root={root}/artifacts",
-                    "model.epochs=2",
-                ],
-            )
-            runs[model] = train(cfg)["run_id"]
-    return uri, runs, root
+    for model in ("tfidf", "bert"):
+        cfg = compose_config(
+            f"model={model}",
+            "debug=smoke",
+            f"data.path={FIXTURE}",
+            *tracking(root),
+            "model.epochs=2",
+        )
+        runs[model] = train(cfg)["run_id"]
+    return f"sqlite:///{root}/mlflow.db", runs, root
 
 
 def cli(*args, uri):
