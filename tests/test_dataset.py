@@ -359,3 +359,108 @@ def test_samples_are_read_only_inputs():
     ]
     quotes = extract_file(SAMPLES / "000_19a6ae6c093676fb.txt")
     assert quotes  # and reading never writes: the build only writes under --out
+
+
+def _gold_run(unlabelled, tmp_path, rows, *extra):
+    dataset, gold = unlabelled
+    filled = tmp_path / "filled.csv"
+    with filled.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    args = ["annotate", "import", str(filled), "--dataset", str(dataset)]
+    return runner.invoke(app, [*args, "--annotations", str(gold), *extra])
+
+
+def test_a_csv_without_rationales_keeps_the_stored_ones(unlabelled, tmp_path):
+    dataset, gold = unlabelled
+    first = json.loads(dataset.read_text().splitlines()[0])["pair_id"]
+    row = {"pair_id": first, "stance": "favor", "claim_type": "fact", "rationale": "praise"}
+    assert _gold_run(unlabelled, tmp_path, [row]).exit_code == 0
+    bare = {k: v for k, v in row.items() if k != "rationale"}
+    result = _gold_run(unlabelled, tmp_path, [bare])
+    assert result.exit_code == 0, result.output
+    assert load_annotations(gold)[first].rationale == "praise"
+    # even with --force a missing column is not an instruction to empty it
+    assert _gold_run(unlabelled, tmp_path, [bare], "--force").exit_code == 0
+    assert load_annotations(gold)[first].rationale == "praise"
+
+
+def test_changing_only_a_rationale_needs_force(unlabelled, tmp_path):
+    dataset, gold = unlabelled
+    first = json.loads(dataset.read_text().splitlines()[0])["pair_id"]
+    row = {"pair_id": first, "stance": "favor", "claim_type": "fact", "rationale": "praise"}
+    assert _gold_run(unlabelled, tmp_path, [row]).exit_code == 0
+    result = _gold_run(unlabelled, tmp_path, [{**row, "rationale": ""}])
+    assert result.exit_code == 1
+    assert "rationale" in result.output and "--force" in result.output
+    assert load_annotations(gold)[first].rationale == "praise"
+    result = _gold_run(unlabelled, tmp_path, [{**row, "rationale": "new"}], "--force")
+    assert result.exit_code == 0, result.output
+    assert "1 changed (1 rationale)" in result.output
+    assert load_annotations(gold)[first].rationale == "new"
+
+
+def test_export_neutralises_formulas_and_import_restores_them(unlabelled, tmp_path):
+    dataset, gold = unlabelled
+    rows = [json.loads(line) for line in dataset.read_text().splitlines()]
+    rows[0]["speaker"] = '=HYPERLINK("http://x")'
+    rows[0]["text"] = "@SUM(A1)"
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    export = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["annotate", "export", "--dataset", str(hostile), "--out", str(export)]
+    )
+    assert result.exit_code == 0, result.output
+    cells = list(csv.DictReader(export.open(encoding="utf-8")))
+    assert cells[0]["speaker"] == '\'=HYPERLINK("http://x")' and cells[0]["quote"] == "'@SUM(A1)"
+    cells[0].update(stance="favor", claim_type="fact", rationale="-- a note, not a formula")
+    result = _gold_run((hostile, gold), tmp_path, [cells[0]])
+    assert result.exit_code == 0, result.output
+    assert load_annotations(gold)[cells[0]["pair_id"]].rationale == "-- a note, not a formula"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-x", "'-x"),
+        ("@me", "'@me"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=x", "''=x"),
+        ("'tis", "'tis"),
+        ("plain", "plain"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_round_trip(value, written):
+    from quotestance.io import neutralise_cell, restore_cell
+
+    assert neutralise_cell(value) == written
+    assert restore_cell(written) == value
+
+
+def test_a_semicolon_csv_names_the_delimiter(unlabelled, tmp_path):
+    dataset, gold = unlabelled
+    filled = tmp_path / "filled.csv"
+    filled.write_text("pair_id;stance;claim_type\nx;favor;fact\n", encoding="utf-8")
+    args = ["annotate", "import", str(filled), "--dataset", str(dataset)]
+    result = runner.invoke(app, [*args, "--annotations", str(gold)])
+    assert result.exit_code == 1
+    assert "filled.csv:1: expected comma-separated values" in result.output
+
+
+def test_a_cp1252_csv_names_the_line(unlabelled, tmp_path):
+    dataset, gold = unlabelled
+    first = json.loads(dataset.read_text().splitlines()[0])["pair_id"]
+    filled = tmp_path / "filled.csv"
+    filled.write_bytes(
+        f"pair_id,stance,claim_type,rationale\n{first},favor,fact,caf\xe9\n".encode("cp1252")
+    )
+    args = ["annotate", "import", str(filled), "--dataset", str(dataset)]
+    result = runner.invoke(app, [*args, "--annotations", str(gold)])
+    assert result.exit_code == 1
+    assert "filled.csv:2: not valid UTF-8" in result.output

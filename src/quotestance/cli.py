@@ -181,13 +181,7 @@ def annotate_import(
         save_annotations(gold, annotations)
     except QuotestanceError as exc:
         fail(str(exc))
-    logger.info(
-        "%s: %d added, %d changed, %d unchanged",
-        annotations,
-        report.added,
-        report.changed,
-        report.unchanged,
-    )
+    logger.info("%s: %s", annotations, report.summary())
 
 
 TRACKING_URI = "sqlite:///mlruns/mlflow.db"

@@ -42,3 +42,36 @@ def write_jsonl(
     records: Iterable[Mapping[str, Any]], path: str | Path, *, force: bool = True
 ) -> Path:
     return atomic_write_text(path, dumps_jsonl(records), force=force)
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula (or, for tab and CR,
+# may shift it into one); such a cell is written with a leading apostrophe, the usual escape.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A string a spreadsheet will not run: ``=1+1`` becomes ``'=1+1``.
+
+    A value that already starts with apostrophes before such a character gets one more, so
+    that :func:`restore_cell` undoes exactly what this did and round trips are exact.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """The inverse of :func:`neutralise_cell` on a cell read back from a CSV."""
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def csv_text(frame: Any) -> str:
+    """A pandas table as CSV text with every string cell neutralised for spreadsheets."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = safe[column].map(neutralise_cell)
+    safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
+    return str(safe.to_csv(index=False, lineterminator="\n"))

@@ -12,12 +12,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from quotestance.errors import InputError, QuotestanceError
-from quotestance.io import atomic_write_text
+from quotestance.io import atomic_write_text, neutralise_cell, restore_cell
 from quotestance.labels import CLAIM_TYPES, STANCES
 
 CSV_COLUMNS = (
@@ -41,7 +41,7 @@ class Annotation:
     target: str
     stance: str
     claim_type: str
-    rationale: str = ""
+    rationale: str | None = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,19 +109,18 @@ def export_pairs(
     writer.writeheader()
     for r in chosen:
         gold = r["label_source"] == "gold"
-        writer.writerow(
-            {
-                "pair_id": r["pair_id"],
-                "article_id": r["article_id"],
-                "speaker": r["speaker"] or "",
-                "target": r["target"],
-                "quote": r["text"],
-                "sentence": r["sentence"],
-                "stance": r["stance"] if gold else "",
-                "claim_type": r["claim_type"] if gold else "",
-                "rationale": r.get("rationale") or "",
-            }
-        )
+        row = {
+            "pair_id": r["pair_id"],
+            "article_id": r["article_id"],
+            "speaker": r["speaker"] or "",
+            "target": r["target"],
+            "quote": r["text"],
+            "sentence": r["sentence"],
+            "stance": r["stance"] if gold else "",
+            "claim_type": r["claim_type"] if gold else "",
+            "rationale": r.get("rationale") or "",
+        }
+        writer.writerow({k: neutralise_cell(v) for k, v in row.items()})
     atomic_write_text(out, buffer.getvalue(), force=force)
     if label_studio is not None:
         tasks = [
@@ -148,28 +147,66 @@ class ImportReport:
     changed: int = 0
     unchanged: int = 0
     skipped_empty: int = 0
+    fields: dict[str, int] = field(default_factory=dict)  # changed rows per field
+
+    def summary(self) -> str:
+        what = ", ".join(f"{n} {name}" for name, n in sorted(self.fields.items()))
+        return (
+            f"{self.added} added, {self.changed} changed"
+            + (f" ({what})" if what else "")
+            + f", {self.unchanged} unchanged"
+        )
+
+
+def _read_csv_text(file: Path) -> str:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(file, f"cannot read ({exc.strerror})") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            file,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the CSV as UTF-8",
+            line,
+        ) from exc
 
 
 def read_filled(path: str | Path, pairs: Mapping[str, Mapping[str, Any]]) -> list[Annotation]:
-    """Rows of a filled CSV that carry labels, validated against the dataset's pairs."""
+    """Rows of a filled CSV that carry labels, validated against the dataset's pairs.
+
+    Cells that the export protected against spreadsheet formulas are read back as written.
+    A CSV without a ``rationale`` column gives annotations whose rationale is ``None``: the
+    merge then keeps the stored one.
+    """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(file, f"cannot read ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(file, "not valid UTF-8") from exc
+    text = _read_csv_text(file)
     reader = csv.DictReader(io.StringIO(text))
-    missing = {"pair_id", "stance", "claim_type"} - set(reader.fieldnames or [])
+    fields = [f.strip() for f in reader.fieldnames or []]
+    reader.fieldnames = fields
+    missing = {"pair_id", "stance", "claim_type"} - set(fields)
     if missing:
+        header = text.splitlines()[0] if text.strip() else ""
+        for delimiter in (";", "\t", "|"):
+            if len(fields) <= 1 and delimiter in header:
+                raise InputError(
+                    file,
+                    f"expected comma-separated values, found {delimiter!r} between the column "
+                    "names; save the CSV with commas",
+                    1,
+                )
         raise InputError(file, f"missing column(s) {sorted(missing)}", 1)
+    has_rationale = "rationale" in fields
     seen: dict[str, int] = {}
     filled: list[Annotation] = []
     for row in reader:
         line = reader.line_num
-        pair_id = (row.get("pair_id") or "").strip()
-        stance = (row.get("stance") or "").strip().lower()
-        claim = (row.get("claim_type") or "").strip().lower()
+        cells = {k: restore_cell(v or "") for k, v in row.items() if isinstance(k, str)}
+        pair_id = cells.get("pair_id", "").strip()
+        stance = cells.get("stance", "").strip().lower()
+        claim = cells.get("claim_type", "").strip().lower()
         if pair_id in seen:
             raise InputError(
                 file, f"duplicate pair_id {pair_id!r} (first on line {seen[pair_id]})", line
@@ -191,37 +228,49 @@ def read_filled(path: str | Path, pairs: Mapping[str, Mapping[str, Any]]) -> lis
                 pair["target"],
                 stance,
                 claim,
-                (row.get("rationale") or "").strip(),
+                cells.get("rationale", "").strip() if has_rationale else None,
             )
         )
     return filled
 
 
+def _changes(old: Annotation, new: Annotation) -> list[str]:
+    """The fields of a gold row that ``new`` would change (a ``None`` rationale keeps it)."""
+    fields = ["stance", "claim_type"] + ([] if new.rationale is None else ["rationale"])
+    return [f for f in fields if getattr(old, f) != getattr(new, f)]
+
+
 def merge(gold: dict[str, Annotation], filled: list[Annotation], *, force: bool) -> ImportReport:
+    """Merge ``filled`` into ``gold``. Any change to a row already in the gold file, label or
+    rationale, needs ``force``; a rationale the CSV does not carry is kept."""
     report = ImportReport()
-    conflicts = [
-        a.pair_id
-        for a in filled
-        if a.pair_id in gold
-        and (gold[a.pair_id].stance, gold[a.pair_id].claim_type) != (a.stance, a.claim_type)
-    ]
+    conflicts = [a.pair_id for a in filled if a.pair_id in gold and _changes(gold[a.pair_id], a)]
     if conflicts and not force:
+        fields = sorted({f for p in conflicts for f in _changes(gold[p], _by_id(filled, p))})
         raise QuotestanceError(
-            f"{len(conflicts)} pair(s) already have different gold labels "
-            f"(first: {conflicts[0]}); pass --force to overwrite them"
+            f"{len(conflicts)} gold pair(s) would change ({', '.join(fields)}; first: "
+            f"{conflicts[0]}); pass --force to overwrite them"
         )
     for ann in filled:
         old = gold.get(ann.pair_id)
         if old is None:
             report.added += 1
-        elif (old.stance, old.claim_type, old.rationale) == (
-            ann.stance,
-            ann.claim_type,
-            ann.rationale,
-        ):
+            if ann.rationale is None:
+                ann.rationale = ""
+            gold[ann.pair_id] = ann
+            continue
+        changed = _changes(old, ann)
+        if not changed:
             report.unchanged += 1
             continue
-        else:
-            report.changed += 1
+        report.changed += 1
+        for name in changed:
+            report.fields[name] = report.fields.get(name, 0) + 1
+        if ann.rationale is None:
+            ann.rationale = old.rationale
         gold[ann.pair_id] = ann
     return report
+
+
+def _by_id(rows: list[Annotation], pair_id: str) -> Annotation:
+    return next(a for a in rows if a.pair_id == pair_id)
