@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +19,22 @@ from quotestance.extract.article import read_article
 from quotestance.models import QuoteModel, load_model
 
 CHAMPION = "models:/quotestance-{task}@champion"
+RUN_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def check_label_map(folder: Path, labels: tuple[str, ...]) -> None:
+    """An exported folder's ``labels.json`` must be readable and agree with the model."""
+    file = folder / "labels.json"
+    if not file.exists():
+        return
+    try:
+        found = json.loads(file.read_text(encoding="utf-8"))["labels"]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise QuotestanceError(f"{file}: not a label map ({exc})") from exc
+    if tuple(found) != labels:
+        raise QuotestanceError(
+            f"{file}: lists labels {found!r} but the model predicts {list(labels)!r}"
+        )
 
 
 def load_predictor(ref: str | None, task: str, uri: str) -> QuoteModel:
@@ -26,7 +44,14 @@ def load_predictor(ref: str | None, task: str, uri: str) -> QuoteModel:
     from quotestance.tracking import TrackingError, download_model
 
     if ref and Path(ref).is_dir():
-        return load_model(plain_model_dir(ref))
+        model = load_model(plain_model_dir(ref))
+        check_label_map(Path(ref), model.labels)
+        return model
+    if ref and not ref.startswith(("models:/", "runs:/")) and not RUN_ID.fullmatch(ref):
+        what = "is not a folder" if Path(ref).exists() else "no such model folder"
+        raise QuotestanceError(
+            f"{ref}: {what}; --model takes an exported folder, a run id or models:/NAME@ALIAS"
+        )
     source = ref or CHAMPION.format(task=task)
     try:
         folder, _ = download_model(source, uri, tempfile.mkdtemp(prefix="quotestance-model-"))

@@ -77,18 +77,44 @@ def _cfg_dict(cfg: ModelConfig) -> dict[str, Any]:
     return dict(OmegaConf.to_container(cfg, resolve=True))
 
 
+def read_model_json(folder: Path) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """(kind, labels, config) of a model folder, each checked: one line naming the file."""
+    meta_file = folder / MODEL_JSON
+    if not meta_file.is_file():
+        raise QuotestanceError(f"{folder}: not a quotestance model folder (no {MODEL_JSON})")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise QuotestanceError(f"{meta_file}: not a readable JSON file ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise QuotestanceError(f"{meta_file}: expected a JSON object with kind, labels, config")
+    kind, labels, config = meta.get("kind"), meta.get("labels"), meta.get("config", {})
+    if kind not in MODELS:
+        raise QuotestanceError(
+            f"{meta_file}: unknown model kind {kind!r}; expected one of {sorted(MODELS.keys())}"
+        )
+    if (
+        not isinstance(labels, list)
+        or len(labels) < 2
+        or not all(isinstance(label, str) and label for label in labels)
+        or len(set(labels)) != len(labels)
+    ):
+        raise QuotestanceError(
+            f"{meta_file}: 'labels' must list two or more distinct label names, not {labels!r}"
+        )
+    if not isinstance(config, dict):
+        raise QuotestanceError(f"{meta_file}: 'config' must be a JSON object")
+    return str(kind), tuple(labels), config
+
+
 def load_model(folder: str | Path) -> QuoteModel:
+    """Load a model folder. Nothing in the folder runs: scikit-learn models load through
+    skops with an explicit list of trusted types, transformers from safetensors only."""
     path = Path(folder)
-    meta_file = path / MODEL_JSON
-    if not meta_file.exists():
-        raise QuotestanceError(f"{path}: not a quotestance model folder (no {MODEL_JSON})")
-    meta = json.loads(meta_file.read_text())
-    if meta["kind"] not in MODELS:
-        raise QuotestanceError(f"{meta_file}: unknown model kind {meta['kind']!r}")
-    cfg = ModelConfig(
-        **{k: v for k, v in meta["config"].items() if k in ModelConfig.__dataclass_fields__}
-    )
-    return MODELS[meta["kind"]]._load(path, cfg, tuple(meta["labels"]))
+    kind, labels, config = read_model_json(path)
+    fields = ModelConfig.__dataclass_fields__
+    cfg = ModelConfig(**{k: v for k, v in config.items() if k in fields})
+    return MODELS[kind]._load(path, cfg, labels)
 
 
 def _registry() -> dict[str, type[QuoteModel]]:

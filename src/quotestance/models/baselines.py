@@ -21,10 +21,21 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
+from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 from quotestance.models.base import EpochCallback, QuoteModel, speakers
 
 WORD = re.compile(r"\w+", re.UNICODE)
+
+# The types beyond skops' own trusted defaults that our TF-IDF models save (the SVM's
+# calibration); a file naming any other type is refused before anything in it is built.
+# tests/test_security.py checks this list against the types of fresh saves of every variant.
+TRUSTED_TYPES = frozenset(
+    {
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+    }
+)
 
 
 def _key(value: str) -> str:
@@ -162,14 +173,23 @@ class TfidfModel(QuoteModel):
         import skops.io as sio
 
         path = folder / cls.FILE
-        untrusted = sio.get_untrusted_types(file=path)
-        allowed = [t for t in untrusted if t.startswith(("sklearn.", "numpy.", "scipy."))]
-        if set(untrusted) - set(allowed):
-            from quotestance.errors import QuotestanceError
-
+        if not path.is_file():
+            raise QuotestanceError(f"{path}: missing; the model folder is incomplete")
+        try:
+            untrusted = sio.get_untrusted_types(file=path)
+        except Exception as exc:  # a truncated or foreign file: zipfile, JSON or skops errors
+            raise QuotestanceError(f"{path}: not a readable skops model ({exc})") from exc
+        refused = sorted(set(untrusted) - TRUSTED_TYPES)
+        if refused:
             raise QuotestanceError(
-                f"{path}: refuses to load untrusted types {sorted(set(untrusted) - set(allowed))}"
+                f"{path}: refuses to load type(s) a quotestance model never saves: "
+                f"{', '.join(refused)}"
             )
         model = cls(cfg, labels)
-        model.pipeline = sio.load(path, trusted=allowed)
+        try:
+            model.pipeline = sio.load(path, trusted=sorted(set(untrusted)))
+        except Exception as exc:
+            raise QuotestanceError(f"{path}: not a readable skops model ({exc})") from exc
+        if not hasattr(model.pipeline, "predict_proba"):
+            raise QuotestanceError(f"{path}: holds no classifier with predict_proba")
         return model

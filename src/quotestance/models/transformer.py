@@ -18,7 +18,7 @@ import pandas as pd
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 from quotestance.log import logger, progress_enabled
-from quotestance.models.base import EpochCallback, QuoteModel, speakers
+from quotestance.models.base import MODEL_JSON, EpochCallback, QuoteModel, speakers
 
 PACKAGED = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 
@@ -256,8 +256,24 @@ class TransformerModel(QuoteModel):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         model = cls(cfg, labels)
-        model.tokenizer = AutoTokenizer.from_pretrained(folder)
-        model.model = AutoModelForSequenceClassification.from_pretrained(folder)
+        weights = folder / "model.safetensors"
+        if not weights.is_file():
+            raise QuotestanceError(
+                f"{weights}: missing; a transformer loads from safetensors only"
+            )
+        try:
+            model.tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
+            model.model = AutoModelForSequenceClassification.from_pretrained(
+                folder, use_safetensors=True, trust_remote_code=False
+            )
+        except Exception as exc:  # safetensors, tokenizers and config errors: one line
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise QuotestanceError(f"{folder}: cannot load the transformer ({first})") from exc
+        if model.model.config.num_labels != len(labels):
+            raise QuotestanceError(
+                f"{folder}: the classifier has {model.model.config.num_labels} outputs but "
+                f"{MODEL_JSON} lists {len(labels)} labels"
+            )
         model.model.eval()
         onnx_file = folder / "model.onnx"
         if onnx_file.exists():
