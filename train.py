@@ -16,7 +16,7 @@ import hydra
 from omegaconf import DictConfig
 
 from quotestance.errors import QuotestanceError
-from quotestance.experiments.config import register_configs
+from quotestance.experiments.config import check_overrides, register_configs
 from quotestance.log import setup_logging
 
 register_configs()
@@ -35,4 +35,9 @@ def main(cfg: DictConfig) -> float:
 
 
 if __name__ == "__main__":
+    try:
+        check_overrides(sys.argv[1:])
+    except QuotestanceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     main()

@@ -302,3 +302,43 @@ def test_joblib_launcher_runs_children_in_parallel_under_one_parent(tmp_path):
     children = found[found["tags.mlflow.parentRunId"].notna()]
     assert sorted(children["tags.model_kind"]) == ["majority", "tfidf"]
     assert set(found.status) == {"FINISHED"}
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("+model.lerning_rate=1", "unknown config key model.lerning_rate; did you mean "),
+        ("+tracking.url=x", "unknown config key tracking.url; did you mean tracking.uri?"),
+        ("+sed=1", "unknown config key sed; did you mean seed?"),
+        ("model.C=-1", r"model.C=-1.0: must be > 0"),
+        ("model.epochs=0", "model.epochs=0: must be at least 1"),
+        ("tracking.uri=ftp://example.org/x", "tracking.uri=ftp://example.org/x: not a tracking"),
+    ],
+)
+def test_train_refuses_what_the_schema_types_cannot_see(tmp_path, override, message):
+    from quotestance.errors import QuotestanceError
+
+    with pytest.raises(QuotestanceError, match=message):
+        train(smoke(tmp_path, override))
+    assert not (tmp_path / "mlflow.db").exists()  # refused before any run started
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["+model.lerning_rate=1"], "did you mean model.learning_rate?"),
+        (["model.lerning_rate=1"], "did you mean model.learning_rate?"),
+        (["-m", "model=tfidf,bert", "+data.pth=x"], "did you mean data.path?"),
+    ],
+)
+def test_train_py_names_the_nearest_key(args, message):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "train.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -3,9 +3,14 @@ key or a wrong type fails when the config is composed, before any work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig
+
+from quotestance.errors import QuotestanceError
 
 
 @dataclass
@@ -79,3 +84,94 @@ def register_configs() -> None:
     cs.store(group="model", name="schema", node=ModelConfig)
     cs.store(group="task", name="schema", node=TaskConfig)
     cs.store(group="tracking", name="schema", node=TrackingConfig)
+
+
+# -- checks the schema's types cannot express --------------------------------------------------
+
+SECTIONS: dict[str, type] = {
+    "data": DataConfig,
+    "model": ModelConfig,
+    "task": TaskConfig,
+    "tracking": TrackingConfig,
+}
+GROUPS = ("data", "model", "task", "tracking", "experiment", "debug")
+SCHEMES = ("sqlite:///", "http://", "https://", "file:", "postgresql", "mysql", "databricks")
+
+
+def _unknown_keys(node: Any, schema: type, prefix: str = "") -> list[tuple[str, list[str]]]:
+    """Keys of ``node`` that the dataclass ``schema`` does not have (Hydra's ``+key=`` can add
+    them past the ConfigStore's check), each with the valid keys at that level."""
+    found: list[tuple[str, list[str]]] = []
+    names = [f.name for f in fields(schema)]
+    sections = SECTIONS if schema is TrainConfig else {}
+    for key in node:
+        path = f"{prefix}{key}"
+        if key not in names:
+            found.append((path, [f"{prefix}{n}" for n in names]))
+        elif key in sections and isinstance(node[key], DictConfig):
+            found += _unknown_keys(node[key], sections[key], f"{path}.")
+    return found
+
+
+def _unknown_key_error(key: str, valid: list[str]) -> QuotestanceError:
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else f"; valid keys: {', '.join(valid)}"
+    return QuotestanceError(f"unknown config key {key}{hint}")
+
+
+def check_overrides(args: list[str]) -> None:
+    """The command line's ``key=value`` overrides (with or without ``+``/``++``) name keys of
+    the schema; group choices (``model=bert``) and Hydra's own keys are left to Hydra."""
+    for arg in args:
+        if arg.startswith("-") or "=" not in arg:
+            continue
+        key = arg.split("=", 1)[0].lstrip("+~")
+        if "/" in key or key.startswith("hydra") or ("." not in key and key in GROUPS):
+            continue
+        section, _, rest = key.partition(".")
+        schema: type = TrainConfig
+        names = [f.name for f in fields(TrainConfig)]
+        if section not in names:
+            raise _unknown_key_error(key, names)
+        if rest:
+            schema = SECTIONS.get(section, schema)
+            valid = [f"{section}.{f.name}" for f in fields(schema)]
+            if section not in SECTIONS or key not in valid:
+                raise _unknown_key_error(key, valid)
+
+
+def check_config(cfg: DictConfig) -> None:
+    """Fail with one line on a key the schema lacks (suggesting the nearest one) or a value
+    out of range, before any data is read."""
+    unknown = _unknown_keys(cfg, TrainConfig)
+    if unknown:
+        raise _unknown_key_error(*unknown[0])
+    m, d, t = cfg.model, cfg.data, cfg.tracking
+    problems = [
+        (m.C > 0, f"model.C={m.C}: must be > 0"),
+        (m.classifier in ("logreg", "svm"), f"model.classifier={m.classifier}: logreg or svm"),
+        (m.learning_rate > 0, f"model.learning_rate={m.learning_rate}: must be > 0"),
+        (m.epochs >= 1, f"model.epochs={m.epochs}: must be at least 1"),
+        (m.batch_size >= 1, f"model.batch_size={m.batch_size}: must be at least 1"),
+        (m.max_length >= 8, f"model.max_length={m.max_length}: must be at least 8"),
+        (0 <= m.warmup_ratio < 1, f"model.warmup_ratio={m.warmup_ratio}: must be in [0, 1)"),
+        (
+            len(m.word_ngrams) == 2 and 1 <= m.word_ngrams[0] <= m.word_ngrams[1],
+            f"model.word_ngrams={list(m.word_ngrams)}: [low, high] with 1 <= low <= high",
+        ),
+        (
+            len(m.char_ngrams) == 2 and 1 <= m.char_ngrams[0] <= m.char_ngrams[1],
+            f"model.char_ngrams={list(m.char_ngrams)}: [low, high] with 1 <= low <= high",
+        ),
+        (d.evaluation in ("split", "folds"), f"data.evaluation={d.evaluation}: split or folds"),
+        (0 < d.dev_fraction < 1, f"data.dev_fraction={d.dev_fraction}: must be in (0, 1)"),
+        (t.timeout_s > 0, f"tracking.timeout_s={t.timeout_s}: must be > 0"),
+        (
+            str(t.uri).startswith(SCHEMES),
+            f"tracking.uri={t.uri}: not a tracking store MLflow can use "
+            "(sqlite:///path, http(s)://host:port, file:, postgresql://...)",
+        ),
+    ]
+    for ok, message in problems:
+        if not ok:
+            raise QuotestanceError(message)

@@ -20,6 +20,7 @@ from quotestance.evaluation import (
     ranking_metrics,
     report,
 )
+from quotestance.experiments.config import check_config
 from quotestance.experiments.data import Split, dataset_hash, load_splits
 from quotestance.experiments.sweep import experiment_name
 from quotestance.labels import labels_for
@@ -70,6 +71,7 @@ def _evaluate(
 def train(cfg: DictConfig | Any) -> dict[str, float]:
     if not isinstance(cfg, DictConfig):
         cfg = OmegaConf.structured(cfg)
+    check_config(cfg)
     task = cfg.task.name
     labels = labels_for(task)
     if cfg.model.kind not in MODELS:
