@@ -27,8 +27,13 @@ def main(cfg: DictConfig) -> float:
     from quotestance.experiments.train import train
 
     setup_logging(int(cfg.get("verbose", 0)), bool(cfg.get("quiet", False)))
+    from quotestance.tracking import Interrupted
+
     try:
         return train(cfg)["test/macro_f1"]
+    except (Interrupted, KeyboardInterrupt) as exc:
+        print(f"error: {exc or 'interrupted'}", file=sys.stderr)
+        sys.exit(130)
     except QuotestanceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)

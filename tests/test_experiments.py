@@ -2,6 +2,7 @@
 into MLflow, sweeps nest, failures are marked, a real MLflow server works."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from omegaconf.errors import ConfigKeyError, ValidationError
 from quotestance.experiments.config import register_configs
 from quotestance.experiments.data import DataError
 from quotestance.experiments.train import train
-from quotestance.tracking import TrackingError
+from quotestance.tracking import Interrupted, TrackingError
 
 register_configs()
 CONF = str(ROOT / "conf")
@@ -157,7 +158,7 @@ def test_interrupted_run_is_marked_failed(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(TfidfModel, "fit", interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted, match="marked FAILED"):
         train(smoke(tmp_path))
     assert list(runs(tmp_path, "quotestance-stance-quotes").status) == ["FAILED"]
 
@@ -342,3 +343,62 @@ def test_train_py_names_the_nearest_key(args, message):
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def train_py(tmp_path, *overrides):
+    """``python train.py`` in a process of its own, on the fixture data, with its store in
+    ``tmp_path``."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "train.py"),
+            "debug=smoke",
+            f"data.path={FIXTURE}",
+            *tracking(tmp_path),
+            *overrides,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_two_first_runs_on_an_empty_store_both_finish(tmp_path):
+    jobs = [train_py(tmp_path, "model=majority", f"seed={seed}") for seed in (1, 2)]
+    errors = [job.communicate(timeout=300)[1] for job in jobs]
+    assert [job.returncode for job in jobs] == [0, 0], errors
+    found = runs(tmp_path, "quotestance-stance-quotes")
+    assert sorted(found.status) == ["FINISHED", "FINISHED"]
+    # and the store keeps working afterwards
+    assert train(smoke(tmp_path, "model=majority"))["test/macro_f1"] >= 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_the_run_failed_in_one_line(tmp_path, signum):
+    job = train_py(tmp_path, "model=bert", "model.epochs=200", "model.early_stopping_patience=200")
+    client = mlflow.MlflowClient(f"sqlite:///{tmp_path}/mlflow.db")
+    deadline = time.monotonic() + 180
+    running = []
+    while time.monotonic() < deadline and job.poll() is None:
+        if (tmp_path / "mlflow.db").exists():
+            try:
+                experiment = client.get_experiment_by_name("quotestance-stance-quotes")
+                if experiment is not None:
+                    running = client.search_runs([experiment.experiment_id])
+            except Exception:  # the store is being created by the job
+                running = []
+            if running and any(r.data.metrics for r in running):
+                break
+        time.sleep(0.5)
+    assert running, "the run never started"
+    job.send_signal(signum)
+    _, err = job.communicate(timeout=120)
+    assert job.returncode == 130
+    assert "marked FAILED" in err and "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1
+    assert [r.info.status for r in client.search_runs([running[0].info.experiment_id])] == [
+        "FAILED"
+    ]

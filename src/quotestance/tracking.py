@@ -43,6 +43,49 @@ class TrackingError(QuotestanceError):
     pass
 
 
+class Interrupted(QuotestanceError):
+    """A run stopped by Ctrl-C or SIGTERM; it has been marked FAILED."""
+
+
+@contextlib.contextmanager
+def store_lock(uri: str) -> Iterator[None]:
+    """An exclusive lock beside a SQLite store while a process opens it (no-op otherwise)."""
+    if not uri.startswith("sqlite:///"):
+        yield
+        return
+    import fcntl
+
+    db = Path(uri.removeprefix("sqlite:///"))
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(db.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a scheduler or ``kill``) stops the work as Ctrl-C does, so the run is ended
+    FAILED instead of being left RUNNING."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt("terminated (SIGTERM)")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def check_reachable(uri: str, timeout: float) -> None:
     """A remote tracking server must answer its health check: a clear error, not a hang."""
     if not uri.startswith(("http://", "https://")):
@@ -91,15 +134,18 @@ class Tracker:
         os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
         os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
         mlflow.set_tracking_uri(cfg.uri)
-        self.client = mlflow.MlflowClient(cfg.uri)
-        found = self.client.get_experiment_by_name(experiment)
-        if found is None:
-            location = None
-            if not cfg.uri.startswith(("http://", "https://")):
-                location = Path(cfg.artifact_root).resolve().as_uri()
-            self.experiment_id = self.client.create_experiment(experiment, location)
-        else:
-            self.experiment_id = found.experiment_id
+        with store_lock(cfg.uri):
+            # the first client of a new SQLite store creates its tables; two processes doing
+            # that at once break it, and both may try to create the experiment
+            self.client = mlflow.MlflowClient(cfg.uri)
+            found = self.client.get_experiment_by_name(experiment)
+            if found is None:
+                location = None
+                if not cfg.uri.startswith(("http://", "https://")):
+                    location = Path(cfg.artifact_root).resolve().as_uri()
+                self.experiment_id = self.client.create_experiment(experiment, location)
+            else:
+                self.experiment_id = found.experiment_id
         self.experiment = experiment
 
     @contextlib.contextmanager
@@ -114,9 +160,14 @@ class Tracker:
             "MLflow run %s in experiment %r (%s)", run.info.run_id, self.experiment, self.cfg.uri
         )
         try:
-            yield run
-        except BaseException:
+            with terminate_as_interrupt():
+                yield run
+        except BaseException as exc:
             self.mlflow.end_run("FAILED")
+            if isinstance(exc, KeyboardInterrupt):
+                raise Interrupted(
+                    f"{exc or 'interrupted'}; run {run.info.run_id} marked FAILED"
+                ) from exc
             raise
         self.mlflow.end_run("FINISHED")
 
@@ -219,6 +270,30 @@ def download_model(ref: str, uri: str, dst: str | Path) -> tuple[Path, str]:
     model_uri, run_id = resolve_model(ref, uri)
     folder = mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=str(dst))
     return Path(folder), run_id
+
+
+def newest_model_run(uri: str, task: str) -> tuple[str, str] | None:
+    """(run id, run name) of the newest finished run of ``task`` that logged a model."""
+    client = connect(uri)
+    experiments = client.search_experiments(filter_string=f"name LIKE 'quotestance-{task}-%'")
+    if not experiments:
+        return None
+    ids = [e.experiment_id for e in experiments]
+    with_model = {
+        m.source_run_id
+        for m in client.search_logged_models(ids, filter_string="name = 'model'")
+        if m.source_run_id
+    }
+    runs = client.search_runs(
+        ids,
+        filter_string=f"tags.task = '{task}' AND attributes.status = 'FINISHED'",
+        order_by=["attributes.start_time DESC"],
+        max_results=200,
+    )
+    for run in runs:
+        if run.info.run_id in with_model:
+            return str(run.info.run_id), str(run.info.run_name)
+    return None
 
 
 def run_record(run_id: str, uri: str) -> tuple[dict[str, float], str]:
