@@ -156,8 +156,90 @@ def test_predict_without_a_champion_says_how_to_get_one(tmp_path):
     article.write_text(NEW_ARTICLE)
     result = cli("predict", str(article), uri=f"sqlite:///{tmp_path}/empty.db")
     assert result.exit_code == 1
-    assert "no registered champion model models:/quotestance-stance@champion" in result.output
-    assert "python train.py" in result.output
+    assert "no stance model in sqlite:///" in result.output
+    assert "python train.py" in result.output and "--alias champion" in result.output
+
+
+def test_predict_without_a_champion_uses_the_newest_run_and_says_so(tmp_path):
+    cfg = compose_config("debug=smoke", f"data.path={FIXTURE}", *tracking(tmp_path))
+    run_id = train(cfg)["run_id"]
+    article = tmp_path / "a.txt"
+    article.write_text(NEW_ARTICLE)
+    result = cli("predict", str(article), uri=f"sqlite:///{tmp_path}/mlflow.db")
+    assert result.exit_code == 0, result.output
+    assert f"using the newest finished stance run {run_id}" in result.stderr
+    assert "claim" not in result.stderr  # the claim model is optional, silently
+    assert "1 articles, 2 quotes, 1 with at least one target, 1 (quote, target) pairs" in (
+        result.stderr
+    )
+    assert json.loads(result.stdout)["target"] == "Russia"
+
+
+def test_predict_says_why_nothing_was_written(store, tmp_path):
+    uri, runs, _ = store
+    article = tmp_path / "a.txt"
+    article.write_text("“We will win the next election,” Mr Smith said.\n")
+    result = cli("predict", str(article), "--model", runs["tfidf"], uri=uri)
+    assert result.exit_code == 0, result.output
+    assert "1 quotes, 0 with at least one target, 0 (quote, target) pairs" in result.stderr
+    assert result.stdout == ""
+
+
+def test_predict_csv_cells_cannot_run_as_formulas(store, tmp_path):
+    uri, runs, _ = store
+    article = tmp_path / "a.txt"
+    article.write_text(NEW_ARTICLE.replace("We will", "=HYPERLINK(1) We will"))
+    out = tmp_path / "p.csv"
+    result = cli("predict", str(article), "--model", runs["tfidf"], "--out", str(out), uri=uri)
+    assert result.exit_code == 0, result.output
+    texts = [r["text"] for r in csv.DictReader(out.open(encoding="utf-8"))]
+    assert texts and all(not t.startswith(("=", "+", "-", "@")) for t in texts)
+
+
+@pytest.mark.parametrize("command", ["predict", "extract"])
+def test_out_is_checked_before_any_work(store, tmp_path, command):
+    uri, runs, _ = store
+    article = tmp_path / "a.txt"
+    article.write_text(NEW_ARTICLE)
+    model = ["--model", runs["tfidf"]] if command == "predict" else []
+    extra = ["--tracking-uri", uri] if command == "predict" else []
+
+    def run(out, *flags):
+        return runner.invoke(
+            app, [command, str(article), *model, "--out", str(out), *flags, *extra]
+        )
+
+    result = run(article, "--force")
+    assert result.exit_code == 1 and "is one of the input files" in result.output
+    assert article.read_text() == NEW_ARTICLE
+    (tmp_path / "folder.jsonl").mkdir()
+    result = run(tmp_path / "folder.jsonl")
+    assert result.exit_code == 1 and "is a folder" in result.output
+    result = run(article / "x.jsonl")
+    assert result.exit_code == 1 and "cannot be created" in result.output
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(NEW_ARTICLE)
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "quotes.jsonl"
+        assert runner.invoke(app, ["extract", str(article), "--out", str(out)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_extract_to_stdout_is_json_lines_from_the_first_byte(tmp_path):
+    paths = []
+    for i in range(3):
+        paths.append(tmp_path / f"a{i}.txt")
+        paths[-1].write_text(NEW_ARTICLE)
+    result = runner.invoke(app, ["extract", *map(str, paths)])
+    assert result.exit_code == 0
+    lines = result.stdout.split("\n")
+    assert lines[0].startswith("{") and all(json.loads(x) for x in lines if x)
 
 
 def test_predict_reports_bad_files_and_goes_on(store, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -14,6 +14,8 @@ from quotestance.log import logger, progress_enabled, setup_logging
 
 if TYPE_CHECKING:
     from quotestance.extract import Quote
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Who said what about whom, and how: quotes, speakers, targets and stance in news.",
@@ -48,24 +50,21 @@ def extract(
     force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
 ) -> None:
     """Find every quote in ARTICLES with its speaker; one JSON object per quote."""
-    from rich.progress import track
-
     from quotestance.extract import extract_files
-    from quotestance.io import dumps_jsonl, write_jsonl
+    from quotestance.io import check_output, dumps_jsonl, write_jsonl
 
     if lang not in ("en", "no", "auto"):
         fail(f"--lang must be en, no or auto, not {lang!r}")
-    if out is not None and out.exists() and not force:
-        fail(f"{out}: already exists; pass --force to overwrite it")
+    try:
+        if out is not None:
+            check_output(out, articles, force=force)
+    except QuotestanceError as exc:
+        fail(str(exc))
     records: list[dict] = []
     failed = 0
     results: Iterable[tuple[Path, list[Quote] | None, QuotestanceError | None]]
     results = extract_files(articles, lang)
-    if progress_enabled() and len(articles) > 1:
-        results = track(
-            results, total=len(articles), description="extracting", console=None, transient=True
-        )
-    for path, quotes, error in results:
+    for path, quotes, error in with_progress(results, len(articles), "extracting"):
         if error is not None:
             failed += 1
             typer.echo(f"error: {error}", err=True)
@@ -86,6 +85,18 @@ def extract(
     if failed:
         typer.echo(f"error: {failed} of {len(articles)} files could not be read", err=True)
         raise typer.Exit(1)
+
+
+def with_progress(items: Iterable[T], total: int, description: str) -> Iterable[T]:
+    """A progress bar with ETA on stderr (never on stdout, which may carry JSON Lines), for
+    more than one item and unless --quiet."""
+    if not progress_enabled() or total < 2:
+        return items
+    from rich.progress import track
+
+    from quotestance.log import stderr
+
+    return track(items, total=total, description=description, console=stderr, transient=True)
 
 
 dataset_app = typer.Typer(help="Build the labelled quote dataset.", no_args_is_help=True)
@@ -271,44 +282,48 @@ def predict(
     tracking_uri: UriOption = TRACKING_URI,
 ) -> None:
     """Who said what about whom, with stance: one row per (quote, target)."""
-    from rich.progress import Progress
+    from quotestance.io import check_output
+    from quotestance.predict import (
+        Counts,
+        apply,
+        check_out_suffix,
+        load_predictor,
+        pairs_for,
+        write_predictions,
+    )
 
-    from quotestance.predict import apply, load_predictor, pairs_for, write_predictions
-
-    if out is not None and out.exists() and not force:
-        fail(f"{out}: already exists; pass --force to overwrite it")
     try:
+        check_out_suffix(out)
+        if out is not None:
+            check_output(out, articles, force=force)
         stance = load_predictor(model, "stance", tracking_uri)
         claim = None
         try:
-            claim = load_predictor(claim_model, "claim", tracking_uri)
+            claim = load_predictor(claim_model, "claim", tracking_uri, fallback=False)
         except QuotestanceError as exc:
             if claim_model is not None:
                 raise
-            logger.warning("no claim-type model: %s", exc)
+            logger.debug("no claim-type model: %s", exc)
         rows: list[dict] = []
         errors: list[str] = []
-        with Progress(disable=not progress_enabled(), transient=True) as progress:
-            job = progress.add_task("predicting", total=len(articles))
-            for path in articles:
-                found, bad = pairs_for([path], lang)
-                apply(found, stance, "stance", batch_size)
-                if claim is not None:
-                    apply(found, claim, "claim_type", batch_size)
-                rows += found
-                errors += bad
-                progress.advance(job)
+        counts = Counts()
+        for path in with_progress(articles, len(articles), "predicting"):
+            found, bad, seen = pairs_for([path], lang)
+            apply(found, stance, "stance", batch_size)
+            if claim is not None:
+                apply(found, claim, "claim_type", batch_size)
+            rows += found
+            errors += bad
+            counts.add(seen)
         for error in errors:
             typer.echo(f"error: {error}", err=True)
         text = write_predictions(rows, out, force)
         if text is not None:
             sys.stdout.write(text)
-        else:
-            logger.info("wrote %d predictions to %s", len(rows), out)
+        logger.info("%s%s", counts.summary(), f" -> {out}" if out is not None else "")
     except QuotestanceError as exc:
         fail(str(exc))
     if errors:
-        typer.echo(f"error: {len(errors)} of {len(articles)} files could not be read", err=True)
         raise typer.Exit(1)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from quotestance.errors import OutputExistsError, QuotestanceError
+from quotestance.io import new_mode
 from quotestance.log import logger
 from quotestance.tracking import download_model, run_record
 
@@ -71,6 +72,8 @@ def export(ref: str, out: str | Path, uri: str, force: bool = False, onnx: bool 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
+        # mkdtemp makes the folder 0700; give it the mode any other new folder would get
+        staging.chmod(new_mode(directory=True))
         folder, run_id = download_model(ref, uri, staging / "download")
         for item in folder.iterdir():
             shutil.move(str(item), staging / item.name)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from quotestance.errors import OutputExistsError
+from quotestance.errors import OutputExistsError, QuotestanceError
 
 
 def atomic_write_text(path: str | Path, text: str, *, force: bool = True) -> Path:
@@ -23,6 +23,8 @@ def atomic_write_text(path: str | Path, text: str, *, force: bool = True) -> Pat
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file 0600; give it the mode any other new file would get
+        os.chmod(tmp, file_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -32,6 +34,20 @@ def atomic_write_text(path: str | Path, text: str, *, force: bool = True) -> Pat
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def new_mode(*, directory: bool = False) -> int:
+    """The mode a new file (0666) or folder (0777) gets under the process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
+
+
+def file_mode(target: Path) -> int:
+    """The mode of the file being replaced, or that of a new file."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    return new_mode()
 
 
 def dumps_jsonl(records: Iterable[Mapping[str, Any]]) -> str:
@@ -68,10 +84,35 @@ def restore_cell(value: str) -> str:
 
 
 def csv_text(frame: Any) -> str:
-    """A pandas table as CSV text with every string cell neutralised for spreadsheets."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = safe[column].map(neutralise_cell)
+    """A pandas table as CSV text with every string cell neutralised for spreadsheets.
+
+    Text cells are quoted, so that a cell holding a bare carriage return stays one cell.
+    """
+    import csv
+
+    safe = frame.astype(object).map(neutralise_cell)
     safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
-    return str(safe.to_csv(index=False, lineterminator="\n"))
+    return str(safe.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC))
+
+
+def check_output(out: Path, inputs: Iterable[Path], *, force: bool) -> None:
+    """Refuse an ``--out`` that cannot be written, before any work is done: an input file
+    (even with ``force``), a folder, an existing file without ``force``, or a path whose
+    folder cannot be made or written."""
+    resolved = out.resolve()
+    for path in inputs:
+        if path.resolve() == resolved or (
+            out.exists() and path.exists() and os.path.samefile(path, out)
+        ):
+            raise QuotestanceError(f"{out}: is one of the input files; choose another --out")
+    if out.is_dir():
+        raise QuotestanceError(f"{out}: is a folder; --out takes a file name")
+    if out.exists() and not force:
+        raise OutputExistsError(out)
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise QuotestanceError(f"{out}: cannot be created ({folder} is not a folder)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise QuotestanceError(f"{out}: cannot be created ({folder} is not writable)")

@@ -6,6 +6,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from quotestance.dataset.targets import find_targets
 from quotestance.errors import InputError, QuotestanceError
 from quotestance.extract import extract_files
 from quotestance.extract.article import read_article
+from quotestance.log import logger
 from quotestance.models import QuoteModel, load_model
 
 CHAMPION = "models:/quotestance-{task}@champion"
@@ -37,11 +39,12 @@ def check_label_map(folder: Path, labels: tuple[str, ...]) -> None:
         )
 
 
-def load_predictor(ref: str | None, task: str, uri: str) -> QuoteModel:
+def load_predictor(ref: str | None, task: str, uri: str, fallback: bool = True) -> QuoteModel:
     """A model from an exported folder, a model folder, a run id or ``models:/name@alias``;
-    with no ``ref`` the registered champion of the task."""
+    with no ``ref`` the registered champion of the task, or (``fallback``) the newest
+    finished run of the task that logged a model, said in one line."""
     from quotestance.export import plain_model_dir
-    from quotestance.tracking import TrackingError, download_model
+    from quotestance.tracking import TrackingError, download_model, newest_model_run
 
     if ref and Path(ref).is_dir():
         model = load_model(plain_model_dir(ref))
@@ -56,27 +59,79 @@ def load_predictor(ref: str | None, task: str, uri: str) -> QuoteModel:
     try:
         folder, _ = download_model(source, uri, tempfile.mkdtemp(prefix="quotestance-model-"))
     except TrackingError as exc:
-        if ref is None:
+        if ref is not None:
+            raise
+        if not fallback:
+            raise QuotestanceError(f"no registered model {source} in {uri}") from exc
+        newest = newest_model_run(uri, task)
+        if newest is None:
             raise QuotestanceError(
-                f"no registered champion model {source} in {uri}: train one with "
-                f"`python train.py task={task}` and register it with "
+                f"no {task} model in {uri}: train one with `python train.py task={task}` "
+                f"(or `make run`), then register it with "
                 f"`quotestance register RUN_ID --alias champion`"
             ) from exc
-        raise
+        run_id, name = newest
+        logger.info(
+            "no champion %s registered; using the newest finished %s run %s (%s). "
+            "Register a model with `quotestance register RUN_ID --alias champion`",
+            source,
+            task,
+            run_id,
+            name,
+        )
+        folder, _ = download_model(run_id, uri, tempfile.mkdtemp(prefix="quotestance-model-"))
     return load_model(plain_model_dir(folder))
 
 
-def pairs_for(paths: Iterable[Path], lang: str = "auto") -> tuple[list[dict[str, Any]], list[str]]:
+@dataclass
+class Counts:
+    """What a prediction run found, for its one summary line."""
+
+    articles: int = 0
+    quotes: int = 0
+    quotes_with_target: int = 0
+    pairs: int = 0
+    failed: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in ("articles", "quotes", "quotes_with_target", "pairs", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def summary(self) -> str:
+        line = (
+            f"{self.articles} articles, {self.quotes} quotes, {self.quotes_with_target} "
+            f"with at least one target, {self.pairs} (quote, target) pairs"
+        )
+        if self.failed:
+            line += f"; {self.failed} files could not be read"
+        if self.quotes and not self.pairs:
+            line += " (no quote named a known target: see resources/entities.tsv)"
+        return line
+
+
+def pairs_for(
+    paths: Iterable[Path], lang: str = "auto", **read: Any
+) -> tuple[list[dict[str, Any]], list[str], Counts]:
+    """(quote, target) rows of the articles, the errors of the files that could not be
+    read, and the counts. ``read`` goes to the article reader (``max_bytes``)."""
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
-    for path, quotes, error in extract_files(list(paths), lang):
+    counts = Counts()
+    for path, quotes, error in extract_files(list(paths), lang, **read):
         if error is not None:
             errors.append(str(error))
+            counts.failed += 1
             continue
         assert quotes is not None
-        text = read_article(path, lang).text
+        counts.articles += 1
+        counts.quotes += len(quotes)
+        text = read_article(path, lang, **read).text
         for i, quote in enumerate(quotes):
-            for target in find_targets(quote, text, quotes[:i]):
+            targets = find_targets(quote, text, quotes[:i])
+            counts.quotes_with_target += bool(targets)
+            if not targets:
+                logger.debug("%s: no target in quote %s", path, quote.quote_id)
+            for target in targets:
                 rows.append(
                     {
                         "article": str(path),
@@ -96,7 +151,8 @@ def pairs_for(paths: Iterable[Path], lang: str = "auto") -> tuple[list[dict[str,
                         "cue": quote.cue,
                     }
                 )
-    return rows, errors
+    counts.pairs = len(rows)
+    return rows, errors, counts
 
 
 def apply(
@@ -118,14 +174,27 @@ def apply(
 
 
 def write_predictions(rows: list[dict[str, Any]], out: Path | None, force: bool) -> str | None:
-    from quotestance.io import atomic_write_text, dumps_jsonl
+    from quotestance.io import atomic_write_text, csv_text, dumps_jsonl
 
     if out is None:
         return dumps_jsonl(rows)
     if out.suffix == ".csv":
-        atomic_write_text(out, pd.DataFrame(rows).to_csv(index=False), force=force)
+        atomic_write_text(out, csv_text(pd.DataFrame(rows, columns=_columns(rows))), force=force)
     elif out.suffix in (".jsonl", ".json"):
         atomic_write_text(out, dumps_jsonl(rows), force=force)
     else:
         raise InputError(out, "--out must end in .jsonl or .csv")
     return None
+
+
+COLUMNS = ("article", "article_id", "quote_id", "pair_id", "lang", "speaker", "target", "stance")
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The rows' keys, or the main ones for an empty file (a header a reader can check)."""
+    return list(dict.fromkeys(k for r in rows for k in r)) or list(COLUMNS)
+
+
+def check_out_suffix(out: Path | None) -> None:
+    if out is not None and out.suffix not in (".jsonl", ".json", ".csv"):
+        raise InputError(out, "--out must end in .jsonl or .csv")

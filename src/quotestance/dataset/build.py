@@ -17,7 +17,7 @@ from quotestance.dataset.weak import weak_claim, weak_stance
 from quotestance.errors import InputError, QuotestanceError
 from quotestance.extract import Quote, extract_files
 from quotestance.extract.article import HTML_SUFFIXES
-from quotestance.io import atomic_write_text, dumps_jsonl
+from quotestance.io import atomic_write_text, dumps_jsonl, file_mode
 from quotestance.labels import CLAIM_TYPES, STANCES
 from quotestance.log import logger, progress_enabled
 
@@ -206,6 +206,7 @@ def _write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
     os.close(fd)
     try:
+        os.chmod(tmp, file_mode(path))
         frame.to_parquet(tmp, index=False)
         os.replace(tmp, path)
     except BaseException:
