@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -79,6 +80,24 @@ def test_export_load_predict_round_trip(store, tmp_path, kind):
     pd.testing.assert_frame_equal(before, after)
     direct = load_model(plain).predict_proba(ROWS.assign(speaker="", lang=""))
     assert np.allclose(direct, after[[c for c in after.columns if c.startswith("prob_")]])
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"text": "We condemn the tests.", "target": None},
+        {"text": None, "target": "Japan"},
+        {"text": "  ", "target": "Japan"},
+    ],
+)
+def test_the_pyfunc_refuses_rows_without_text_or_target(store, bad):
+    from mlflow.exceptions import MlflowException
+
+    uri, runs, _ = store
+    mlflow.set_tracking_uri(uri)
+    model = mlflow.pyfunc.load_model(f"runs:/{runs['tfidf']}/model")
+    with pytest.raises(MlflowException, match="row\\(s\\) have no"):
+        model.predict(pd.DataFrame([bad]))
 
 
 def test_export_refuses_to_overwrite(store, tmp_path):
@@ -299,6 +318,16 @@ def test_mlflow_models_serve_answers(store, tmp_path):
         assert labels == list(
             load_model(exported / "artifacts" / "model").predict(ROWS.assign(speaker="", lang=""))
         )
+        bad = [{"text": "We condemn it.", "target": None}, {"text": None, "target": "Japan"}]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/invocations",
+            data=json.dumps({"dataframe_records": bad}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 400
+        assert "row(s) have no" in refused.value.read().decode()
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)

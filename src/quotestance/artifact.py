@@ -39,6 +39,15 @@ def prepare_input(frame: pd.DataFrame) -> pd.DataFrame:
             f"input table lacks column(s) {missing}; expected text, target "
             f"({', '.join(OPTIONAL_COLUMNS)} optional)"
         )
+    for column in INPUT_COLUMNS:
+        values = frame[column]
+        empty = values.isna() | (values.astype(str).str.strip() == "")
+        if empty.any():
+            rows = [int(i) for i in list(frame.index[empty.to_numpy()])[:5]]
+            raise ValueError(
+                f"{int(empty.sum())} row(s) have no {column} (rows {rows}); every row needs "
+                "a text and a target"
+            )
     frame = frame.copy()
     for column in OPTIONAL_COLUMNS:
         if column not in frame.columns:
@@ -53,7 +62,13 @@ class QuotestancePyfunc(_Base):
         self.model = load_model(context.artifacts["model"])
 
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:
-        frame = prepare_input(pd.DataFrame(model_input))
+        try:
+            frame = prepare_input(pd.DataFrame(model_input))
+        except ValueError as exc:  # the server answers 400 with the message
+            from mlflow.exceptions import MlflowException
+            from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
+
+            raise MlflowException(str(exc), error_code=INVALID_PARAMETER_VALUE) from exc
         return output_frame(self.model.labels, self.model.predict_proba(frame))
 
 
