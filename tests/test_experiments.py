@@ -1,6 +1,7 @@
 """Experiments: every config composes, the schema catches mistakes, each model runs end to end
 into MLflow, sweeps nest, failures are marked, a real MLflow server works."""
 
+import json
 import os
 import signal
 import subprocess
@@ -253,7 +254,18 @@ def test_sweep_is_a_parent_run_with_a_child_per_job(tmp_path):
     children = found[found["tags.mlflow.parentRunId"].notna()]
     assert len(parents) == 1 and len(children) == 4
     assert set(children["tags.mlflow.parentRunId"]) == {parents.iloc[0].run_id}
-    assert parents.iloc[0].status == "FINISHED"
+    parent = parents.iloc[0]
+    assert parent.status == "FINISHED"
+    # the parent says which child is best (chosen on dev) and compares them all
+    best = children[children.run_id == parent["tags.best_child_run_id"]].iloc[0]
+    assert parent["tags.best_selected_by"] == "dev/macro_f1"
+    assert best["metrics.dev/macro_f1"] == children["metrics.dev/macro_f1"].max()
+    assert parent["metrics.best/test/macro_f1"] == best["metrics.test/macro_f1"]
+    table = mlflow.artifacts.load_text(f"runs:/{parent.run_id}/sweep/comparison.csv")
+    assert len(table.strip().splitlines()) == 1 + 4 and "overrides" in table
+    # the UI opens these experiments on their runs table
+    experiment = mlflow.get_experiment_by_name("quotestance-stance-quotes")
+    assert experiment.tags["mlflow.experimentKind"] == "custom_model_development"
 
 
 @pytest.mark.slow
@@ -402,3 +414,47 @@ def test_a_signal_ends_the_run_failed_in_one_line(tmp_path, signum):
     assert [r.info.status for r in client.search_runs([running[0].info.experiment_id])] == [
         "FAILED"
     ]
+
+
+def test_a_folds_run_logs_the_data_its_model_was_fitted_on(tmp_path):
+    result = train(smoke(tmp_path, "data.evaluation=folds", "tracking.log_model=false"))
+    run = mlflow.MlflowClient(f"sqlite:///{tmp_path}/mlflow.db").get_run(result["run_id"])
+    inputs = {d.dataset.name: d for d in run.inputs.dataset_inputs}
+    training = [d for d in inputs.values() if d.tags[0].value == "training"]
+    assert [d.dataset.name for d in training] == ["quotes-all"]
+    folds = [k for k in run.data.metrics if k.endswith("/test/macro_f1") and k.startswith("fold")]
+    rows = {name: json.loads(d.dataset.profile)["num_rows"] for name, d in inputs.items()}
+    # the model is refitted on every labelled row: the rows all folds were tested on
+    assert len(folds) > 1 and rows["quotes-all"] == rows["quotes-test"]
+    assert "dev/macro_f1" in run.data.metrics
+
+
+@pytest.mark.slow
+def test_a_transformer_run_prints_a_line_per_stage(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "train.py"),
+            "model=bert",
+            "debug=smoke",
+            f"data.path={FIXTURE}",
+            *tracking(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout + done.stderr
+    for noise in (
+        "LOAD REPORT",
+        "{'eval_loss'",
+        "UserWarning",
+        "Writing model shards",
+        "Creating initial MLflow database tables",
+        "it/s]",
+    ):
+        assert noise not in out, noise
+    assert "epoch 1: dev macro_f1" in out
+    assert len(out.strip().splitlines()) < 30, out

@@ -39,6 +39,10 @@ PIP_REQUIREMENTS = [
 ]
 
 
+# The UI opens a model-training experiment on its runs table (not on the GenAI overview).
+EXPERIMENT_KIND = ("mlflow.experimentKind", "custom_model_development")
+
+
 class TrackingError(QuotestanceError):
     pass
 
@@ -146,6 +150,8 @@ class Tracker:
                 self.experiment_id = self.client.create_experiment(experiment, location)
             else:
                 self.experiment_id = found.experiment_id
+            if found is None or found.tags.get(EXPERIMENT_KIND[0]) != EXPERIMENT_KIND[1]:
+                self.client.set_experiment_tag(self.experiment_id, *EXPERIMENT_KIND)
         self.experiment = experiment
 
     @contextlib.contextmanager
@@ -349,6 +355,8 @@ def parent_of(sweep_dir: str) -> tuple[str, str] | None:
 
 
 def end_parent(cfg: TrackingConfig, sweep_dir: str) -> None:
+    """Close the sweep's parent run: FAILED if any job failed, and with the best child's
+    headline metrics, its id and a comparison table of all children logged on it."""
     import mlflow
 
     found = parent_of(sweep_dir)
@@ -361,4 +369,43 @@ def end_parent(cfg: TrackingConfig, sweep_dir: str) -> None:
         filter_string=f"tags.mlflow.parentRunId = '{run_id}'",
     )
     failed = any(c.info.status != "FINISHED" for c in children)
+    finished = [c for c in children if c.info.status == "FINISHED"]
+    if finished:
+        _summarise_sweep(client, run_id, finished, children)
     client.set_terminated(run_id, "FAILED" if failed or not children else "FINISHED")
+
+
+# A sweep's best child is chosen on dev where every child has it, on test otherwise.
+SELECTION = ("dev/macro_f1", "test/macro_f1")
+HEADLINE = ("test/macro_f1", "test/f_avg", "test/accuracy", "dev/macro_f1", "test/map")
+
+
+def _summarise_sweep(client: Any, parent: str, finished: list[Any], children: list[Any]) -> None:
+    metric = next(
+        (m for m in SELECTION if all(m in c.data.metrics for c in finished)), SELECTION[-1]
+    )
+    scored = [c for c in finished if metric in c.data.metrics]
+    rows = [
+        {
+            "run_id": c.info.run_id,
+            "run_name": c.info.run_name,
+            "status": c.info.status,
+            "overrides": c.data.tags.get("hydra_overrides", ""),
+            **{m: c.data.metrics.get(m) for m in HEADLINE},
+        }
+        for c in children
+    ]
+    table = pd.DataFrame(rows).dropna(axis=1, how="all")
+    if metric in table:
+        table = table.sort_values(metric, ascending=False, na_position="last")
+    client.log_text(parent, table.to_csv(index=False), "sweep/comparison.csv")
+    client.log_text(parent, table.to_markdown(index=False), "sweep/comparison.md")
+    if not scored:
+        return
+    best = max(scored, key=lambda c: c.data.metrics[metric])
+    for name in HEADLINE:
+        if name in best.data.metrics:
+            client.log_metric(parent, f"best/{name}", best.data.metrics[name])
+    client.set_tag(parent, "best_child_run_id", best.info.run_id)
+    client.set_tag(parent, "best_child_run_name", str(best.info.run_name))
+    client.set_tag(parent, "best_selected_by", metric)

@@ -97,9 +97,8 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
     with tracker.run(run_name, tags, parent_id=parent[0] if parent else None) as run:
         tracker.config({str(k): v for k, v in resolved.items()}, OmegaConf.to_yaml(cfg))
         source = cfg.data.path if cfg.data.name == "quotes" else cfg.data.data_dir
-        tracker.dataset(splits[0].train, f"{cfg.data.name}-train", source, "training", digest)
-        tracker.dataset(splits[0].test, f"{cfg.data.name}-test", source, "testing", digest)
         fold_metrics: list[dict[str, float]] = []
+        dev_metrics: list[dict[str, float]] = []
         rows: list[pd.DataFrame] = []
         model = None
         for split in splits:
@@ -110,6 +109,7 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
             tracker.metrics(found, f"{prefix}test")
             tracker.metrics(dev_found, f"{prefix}dev")
             fold_metrics.append(found)
+            dev_metrics.append(dev_found)
             rows.append(split.test.assign(predicted=pred, fold=split.name))
         results = pd.concat(rows, ignore_index=True)
         if len(splits) > 1:
@@ -120,6 +120,16 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
                 k.removesuffix("_mean"): v for k, v in summary.items() if k.endswith("_mean")
             }
             tracker.metrics(headline, "test")
+            dev_summary = aggregate(dev_metrics)
+            tracker.metrics(dev_summary, "dev")
+            tracker.metrics(
+                {
+                    k.removesuffix("_mean"): v
+                    for k, v in dev_summary.items()
+                    if k.endswith("_mean")
+                },
+                "dev",
+            )
             logger.info(
                 "refitting on all %d labelled rows for the logged model",
                 sum(len(s.test) for s in splits),
@@ -128,8 +138,20 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
             model = _fit(
                 cfg, Split(everything, everything, everything, "all"), labels, tracker, "all/"
             )
+            trained_on = everything
         else:
             headline = fold_metrics[0]
+            trained_on = splits[0].train
+        # the data the logged model was fitted on, and every row it was evaluated on
+        name = cfg.data.name
+        tracker.dataset(
+            trained_on,
+            f"{name}-{'all' if len(splits) > 1 else 'train'}",
+            source,
+            "training",
+            digest,
+        )
+        tracker.dataset(results, f"{name}-test", source, "testing", digest)
         _log_evaluation(tracker, results, labels)
         if cfg.tracking.log_model and model is not None:
             _log_model(tracker, model, results)
