@@ -17,11 +17,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+HELP = {"max_content_width": 100, "help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     help="Who said what about whom, and how: quotes, speakers, targets and stance in news.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: full defaults at any width, no type column
+    context_settings=HELP,
 )
 
 
@@ -47,7 +50,9 @@ def extract(
     out: Annotated[
         Path | None, typer.Option(help="Write JSON Lines here (default: stdout).")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing --out file.")
+    ] = False,
 ) -> None:
     """Find every quote in ARTICLES with its speaker; one JSON object per quote."""
     from quotestance.extract import extract_files
@@ -99,9 +104,17 @@ def with_progress(items: Iterable[T], total: int, description: str) -> Iterable[
     return track(items, total=total, description=description, console=stderr, transient=True)
 
 
-dataset_app = typer.Typer(help="Build the labelled quote dataset.", no_args_is_help=True)
+dataset_app = typer.Typer(
+    help="Build the labelled quote dataset.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=HELP,
+)
 annotate_app = typer.Typer(
-    help="Label quote-target pairs: export to fill in, import back.", no_args_is_help=True
+    help="Label quote-target pairs: export to fill in, import back.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=HELP,
 )
 app.add_typer(dataset_app, name="dataset")
 app.add_typer(annotate_app, name="annotate")
@@ -156,7 +169,9 @@ def annotate_export(
     all_pairs: Annotated[
         bool, typer.Option("--all", help="Include pairs already labelled.")
     ] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing output files.")
+    ] = False,
 ) -> None:
     """Write the pairs without a gold label to a CSV (stance, claim_type, rationale to fill)."""
     from quotestance.dataset.annotations import export_pairs
@@ -175,7 +190,9 @@ def annotate_import(
     filled: Annotated[Path, typer.Argument(help="The filled CSV.")],
     dataset: Annotated[Path, typer.Option(help="Built dataset.")] = PROCESSED / "quotes.jsonl",
     annotations: Annotated[Path, typer.Option(help="Gold labels to merge into.")] = GOLD,
-    force: Annotated[bool, typer.Option(help="Overwrite gold labels that differ.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite gold labels that differ.")
+    ] = False,
 ) -> None:
     """Validate a filled CSV and merge its labels into the gold file."""
     from quotestance.dataset.annotations import (
@@ -209,10 +226,11 @@ def export_cmd(
     onnx: Annotated[
         bool,
         typer.Option(
-            help="Add an ONNX copy of a transformer (checked against torch on the test split)."
+            "--onnx",
+            help="Add an ONNX copy of a transformer (checked against torch on the test split).",
         ),
     ] = False,
-    force: Annotated[bool, typer.Option(help="Replace an existing folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")] = False,
     tracking_uri: UriOption = TRACKING_URI,
 ) -> None:
     """Write a self-contained model folder (servable with `mlflow models serve -m`)."""
@@ -278,7 +296,9 @@ def predict(
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
     lang: Annotated[str, typer.Option(help="en, no or auto.")] = "auto",
-    force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing --out file.")
+    ] = False,
     tracking_uri: UriOption = TRACKING_URI,
 ) -> None:
     """Who said what about whom, with stance: one row per (quote, target)."""
@@ -336,7 +356,9 @@ def report(
         ),
     ],
     out: Annotated[Path, typer.Option(help="Folder for the PNG, HTML and tables.")],
-    force: Annotated[bool, typer.Option(help="Write into a folder that has files.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that has files.")
+    ] = False,
 ) -> None:
     """Draw the stance map: who stands how toward whom (PNG, HTML, a table per target)."""
     from quotestance.report import write_report
@@ -352,6 +374,13 @@ def report(
         found["targets"],
         out,
     )
+
+
+for _group in (app, dataset_app, annotate_app):
+    for _command in _group.registered_commands:
+        # the whole first line of the docstring in the command list, never cut with "..."
+        if _command.callback is not None and _command.callback.__doc__:
+            _command.short_help = _command.callback.__doc__.strip().splitlines()[0]
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ interrupted ends FAILED, never left RUNNING.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import subprocess
@@ -316,8 +317,20 @@ def register(run_id: str, name: str, alias: str | None, uri: str) -> int:
     """Register the run's model under ``name`` and point ``alias`` at the new version."""
     import mlflow
 
-    model_uri, _ = resolve_model(run_id, uri)
-    version = mlflow.register_model(model_uri, name)
+    model_uri, run = resolve_model(run_id, uri)
+    if model_uri.startswith("runs:/"):  # register the run's logged model itself
+        client = connect(uri)
+        experiment = client.get_run(run).info.experiment_id
+        logged = client.search_logged_models(
+            [experiment], filter_string=f"source_run_id = '{run}'"
+        )
+        if not logged:
+            raise TrackingError(f"{run_id}: the run logged no model (tracking.log_model=false?)")
+        model_uri = f"models:/{logged[0].model_id}"
+    chatter = io.StringIO()  # MLflow prints "Successfully registered ..." lines itself
+    with contextlib.redirect_stderr(chatter):
+        version = mlflow.register_model(model_uri, name)
+    logger.debug("%s", chatter.getvalue().strip())
     if alias:
         connect(uri).set_registered_model_alias(name, alias, version.version)
     return int(version.version)

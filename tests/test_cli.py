@@ -1,0 +1,42 @@
+"""The command line as a user reads it: help that is whole, and commands that say one thing."""
+
+import os
+
+import pytest
+from conftest import FIXTURE, compose_config, tracking
+from typer.testing import CliRunner
+
+from quotestance.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["extract"], ["predict"], ["export"], ["report"], ["annotate", "import"]]
+)
+def test_help_is_whole_at_80_columns(command, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    body = [line for line in result.output.splitlines() if not line.startswith("Usage:")]
+    assert not any(line.rstrip().endswith("...") for line in body), result.output
+    assert "<bool>" not in result.output and "--no-force" not in result.output
+    if command == ["predict"]:
+        assert "sqlite:///mlruns/mlflow.db" in result.output.replace("\n", "").replace(" ", "")
+
+
+def test_register_says_one_line(tmp_path):
+    from quotestance.experiments.train import train
+
+    run_id = train(compose_config("debug=smoke", f"data.path={FIXTURE}", *tracking(tmp_path)))[
+        "run_id"
+    ]
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    result = runner.invoke(app, ["register", run_id, "--alias", "champion", "--tracking-uri", uri])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        "registered quotestance-stance version 1 as @champion "
+        "(models:/quotestance-stance@champion)"
+    ], lines
+    assert os.path.exists(tmp_path / "mlflow.db")
