@@ -10,20 +10,25 @@ export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run train extract data test lint format ui bench clean
+.PHONY: help setup run train extract data test test-all lint format ui bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	# the CPU wheel first, pinned, so that nothing pulls a multi-GB CUDA build
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev]"
-	# notebooks are committed without outputs
-	if [ -d .git ]; then $(BIN)/nbstripout --install; fi
-	touch $(STAMP)
+	@echo "==> [1/4] virtual environment in $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@# the CPU wheel first, pinned, so that nothing pulls a multi-GB CUDA build
+	@echo "==> [2/4] PyTorch 2.13.0, CPU build (about a minute)"
+	@$(BIN)/pip install --quiet torch==2.13.0
+	@echo "==> [3/4] quotestance and its dependencies (a few minutes)"
+	@$(BIN)/pip install --quiet -e ".[dev]"
+	@# notebooks are committed without outputs
+	@echo "==> [4/4] git filter that strips notebook outputs"
+	@if [ -d .git ]; then $(BIN)/nbstripout --install; fi
+	@touch $(STAMP)
+	@echo "==> ready: source $(BIN)/activate"
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools (CPU torch)
 
@@ -51,7 +56,10 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests benchmarks train.py
 	$(BIN)/ruff format src tests benchmarks train.py
 
-test: lint ## lint, then the fast offline test suite
+test: lint ## lint, then the fast offline tests (a few minutes; -m "not slow")
+	$(BIN)/pytest -q -m "not slow"
+
+test-all: lint ## lint, then every test: servers, browser, notebooks, ONNX, launchers (what CI runs)
 	$(BIN)/pytest -q
 
 BENCH_MODELS ?= majority tfidf bert
