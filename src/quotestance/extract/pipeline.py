@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from quotestance.entities import EntityTable, load_entities
 from quotestance.errors import InputError
 from quotestance.extract import english
 from quotestance.extract.article import Article, read_article
-from quotestance.extract.marks import Quoted, find_quoted
+from quotestance.extract.marks import Quoted, Spans, find_quoted
 from quotestance.extract.norwegian import NorwegianAttribution
 from quotestance.extract.norwegian import sentences as no_sentences
 from quotestance.extract.schema import Candidate, Mention, Quote, quote_id
@@ -26,11 +27,10 @@ def _inner(text: str, q: Quoted) -> str:
     return " ".join(text[s:e] for s, e in q.segments)
 
 
-def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
-    return None
+def _sentence_of(pos: int, sentences: Spans) -> tuple[int, int] | None:
+    """The first sentence that holds ``pos``."""
+    i = sentences.first_at(pos)
+    return sentences.spans[i] if i is not None else None
 
 
 def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
@@ -47,7 +47,7 @@ def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
     return bool(m and m.group(1).lower() in lex.verbs)
 
 
-def is_direct(text: str, q: Quoted, sentences: list[tuple[int, int]], lex: Lexicon) -> bool:
+def is_direct(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
     """A quotation of speech rather than a scare quote, a title or a nickname."""
     inner = _inner(text, q)
     n = len(WORDS.findall(inner))
@@ -64,7 +64,7 @@ def is_direct(text: str, q: Quoted, sentences: list[tuple[int, int]], lex: Lexic
     return opens_sentence(text, q, sentences, lex)
 
 
-def opens_sentence(text: str, q: Quoted, sentences: list[tuple[int, int]], lex: Lexicon) -> bool:
+def opens_sentence(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
     """The quote starts its sentence, follows a colon, or follows "said,"."""
     sent = _sentence_of(q.marks[0][0], sentences)
     prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
@@ -128,13 +128,27 @@ def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
+def _clusters(extents: list[tuple[int, int]]) -> list[int]:
+    """A cluster number for each closed extent ``(lo, hi)``: extents that overlap, directly or
+    through others, share one; items in different clusters never touch each other."""
+    cluster = [0] * len(extents)
+    number, reach = -1, None
+    for i in sorted(range(len(extents)), key=lambda i: extents[i][0]):
+        lo, hi = extents[i]
+        if reach is None or lo > reach:
+            number, reach = number + 1, hi
+        reach = max(reach, hi)
+        cluster[i] = number
+    return cluster
+
+
 Attribution = tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]
 
 
 def _direct_candidates(
     text: str,
     quoted: list[Quoted],
-    sentences: list[tuple[int, int]],
+    sentences: Spans,
     lex: Lexicon,
     attribute: Callable[[Quoted], Attribution],
 ) -> tuple[list[Candidate], list[Quoted]]:
@@ -174,22 +188,24 @@ def _candidates_en(
 ) -> tuple[list[Candidate], list[Quoted], dict]:
     lex = resolver.lex
     sents = english.parse(article.text, paragraphs)
-    spans = [(s.start, s.end) for s in sents]
+    where = english.sentence_spans(sents)
     for pos, name in english.person_names(sents):
         resolver.register.add(pos, name)
-    quoted_spans = [seg for q in quoted for seg in q.segments]
+    quoted_spans = Spans(seg for q in quoted for seg in q.segments)
 
     def attribute(q: Quoted) -> Attribution:
-        return english.attribute_direct(q.segments, sents, lex, quoted_spans)
+        return english.attribute_direct(q.segments, sents, where, lex, quoted_spans)
 
-    direct, fragments = _direct_candidates(article.text, quoted, spans, lex, attribute)
+    direct, fragments = _direct_candidates(article.text, quoted, where, lex, attribute)
     used = {c.cue_span for c in direct if c.cue_span and c.opens}
-    direct_spans = [seg for c in direct for seg in c.segments]
+    direct_spans = Spans(seg for c in direct for seg in c.segments)
     indirect = english.find_indirect(sents, lex, direct_spans, used)
     extra = {
-        "orgs": lambda c: english.org_names(sents, c.mention.phrase_start, c.mention.phrase_end),
-        "person": lambda c: english.person_like(sents, c.mention),
-        "sentences": spans,
+        "orgs": lambda c: english.org_names(
+            sents, where, c.mention.phrase_start, c.mention.phrase_end
+        ),
+        "person": lambda c: english.person_like(sents, where, c.mention),
+        "sentences": where,
     }
     return direct + indirect, fragments, extra
 
@@ -202,13 +218,13 @@ def _candidates_no(
     entities: EntityTable,
 ) -> tuple[list[Candidate], list[Quoted], dict]:
     nor = NorwegianAttribution(article.text, resolver.lex, entities)
-    spans = no_sentences(article.text, paragraphs)
+    spans = Spans(no_sentences(article.text, paragraphs))
     for pos, name in nor.person_names(paragraphs):
         resolver.register.add(pos, name)
     direct: list[Candidate] = []
     for ps, pe in paragraphs:
         direct.extend(nor.dash_quote(ps, pe))
-    dash_spans = [seg for c in direct for seg in c.segments]
+    dash_spans = Spans(seg for c in direct for seg in c.segments)
 
     def attribute(q: Quoted) -> Attribution:
         sentence = _sentence_of(q.marks[0][0], spans) or (q.start, q.end)
@@ -216,23 +232,21 @@ def _candidates_no(
         sentence = (sentence[0], max(sentence[1], end_sentence[1]))
         return (*nor.attribute_direct(q.segments, sentence), sentence)
 
-    outside = [q for q in quoted if not _within(q.start, dash_spans)]
+    outside = [q for q in quoted if not dash_spans.contains(q.start)]
     marked, fragments = _direct_candidates(article.text, outside, spans, resolver.lex, attribute)
     direct += marked
     for cand in direct:
         if cand.mention is None:
-            nxt = next((sp for sp in spans if sp[0] >= cand.end), None)
-            hit = nor.following(nxt) if nxt else None
+            i = spans.first_starting_from(cand.end)
+            hit = nor.following(spans.spans[i]) if i is not None else None
             if hit is not None:
                 cand.mention, cand.cue, cand.cue_span = hit
                 cand.inherit = False
-    direct_spans = [seg for c in direct for seg in c.segments]
-    attributions = [c.cue_span for c in direct if c.cue_span]
+    direct_spans = Spans(seg for c in direct for seg in c.segments)
+    attributions = {c.cue_span for c in direct if c.cue_span}
     indirect: list[Candidate] = []
-    for sentence in spans:
-        if _within(sentence[0], dash_spans) or any(
-            s <= sentence[0] and sentence[1] <= e for s, e in direct_spans
-        ):
+    for sentence in spans.spans:
+        if dash_spans.contains(sentence[0]) or direct_spans.covers(*sentence):
             continue
         indirect.extend(
             c for c in nor.find_indirect(sentence, direct_spans) if c.cue_span not in attributions
@@ -262,24 +276,48 @@ def _merge_split(direct: list[Candidate]) -> list[Candidate]:
 def _dedupe(direct: list[Candidate]) -> list[Candidate]:
     """Two direct readings of one passage: keep the attributed one, else the longer."""
     kept: list[Candidate] = []
+    # in start order, a candidate that starts at or after every end seen so far overlaps
+    # nothing kept before it, and neither does any later one: those need no second look
+    base, reach = 0, None
     for cand in sorted(direct, key=lambda c: c.start):
-        clash = next(
-            (k for k in kept if _overlaps((k.start, k.end), (cand.start, cand.end))), None
+        if reach is None or cand.start >= reach:
+            base = len(kept)
+        reach = cand.end if reach is None else max(reach, cand.end)
+        at = next(
+            (
+                base + i
+                for i, k in enumerate(kept[base:])
+                if _overlaps((k.start, k.end), (cand.start, cand.end))
+            ),
+            None,
         )
-        if clash is None:
+        if at is None:
             kept.append(cand)
-        elif (clash.mention is None and cand.mention is not None) or (
+            continue
+        clash = kept[at]
+        if (clash.mention is None and cand.mention is not None) or (
             (clash.mention is None) == (cand.mention is None)
             and cand.end - cand.start > clash.end - clash.start
         ):
-            kept[kept.index(clash)] = cand
+            kept[at] = cand
     return kept
 
 
-def _embedded(cand: Candidate, reports: list[Candidate]) -> Candidate | None:
-    """The reported-speech quote whose content holds this mid-sentence quoted passage."""
+def _report_reach(report: Candidate) -> tuple[int, int]:
+    """Where a passage that ``_embedded`` gives to this report can lie, as a half-open span:
+    its segments and sentence, with room for the last segment growing to the sentence end."""
+    lo = min(min(s for s, _ in report.segments), report.sentence[0])
+    hi = max(max(e for _, e in report.segments), report.sentence[1] + 1) + 2
+    return lo, hi + 1
+
+
+def _embedded(cand: Candidate, reports: list[Candidate], reach: Spans) -> Candidate | None:
+    """The reported-speech quote whose content holds this mid-sentence quoted passage.
+    ``reach`` holds ``_report_reach`` of each report: only those around the passage can."""
     if cand.opens or len(cand.segments) > 1:
         return None
+    if cand.start <= cand.end:
+        reports = [reports[i] for i in reach.at(cand.start)]
     for report in reports:
         if any(s <= cand.start and cand.end <= e + 2 for s, e in report.segments):
             return report
@@ -299,24 +337,27 @@ def _select(candidates: list[Candidate], text: str) -> list[Candidate]:
     """Direct quotes win over reported speech that overlaps them, unless they are a passage
     quoted inside it (then the report is a mixed quote); nested reports go."""
     reports = [c for c in candidates if c.kind != "direct"]
+    reach = Spans(_report_reach(r) for r in reports)
     direct = []
     for cand in (c for c in candidates if c.kind == "direct"):
-        host = _embedded(cand, reports)
+        host = _embedded(cand, reports, reach)
         if host is None:
             direct.append(cand)
         else:
             host.fragments.append(" ".join(text[s:e] for s, e in cand.segments))
     direct = _merge_split(_dedupe(direct))
-    direct_spans = [seg for c in direct for seg in c.segments]
+    direct_spans = Spans(seg for c in direct for seg in c.segments)
     indirect = [
         c
         for c in candidates
-        if c.kind != "direct"
-        and not any(_overlaps(seg, d) for seg in c.segments for d in direct_spans)
+        if c.kind != "direct" and not any(direct_spans.overlaps(*seg) for seg in c.segments)
     ]
     indirect.sort(key=lambda c: (c.start, -(c.end - c.start)))
-    kept: list[Candidate] = []
-    for cand in indirect:
+    # a report only competes with reports whose extent (segments and cue) touches its own
+    cluster = _clusters([_extent(c) for c in indirect])
+    kept_in: dict[int, list[Candidate]] = {}
+    for cand, number in zip(indirect, cluster, strict=True):
+        kept = kept_in.setdefault(number, [])
         cue = cand.cue_span[0] if cand.cue_span else cand.start
         if any(
             _within(cue, other.segments)
@@ -327,9 +368,18 @@ def _select(candidates: list[Candidate], text: str) -> list[Candidate]:
             for other in kept
         ):
             continue
-        kept = [o for o in kept if not (o.cue_span and _within(o.cue_span[0], cand.segments))]
+        kept[:] = [o for o in kept if not (o.cue_span and _within(o.cue_span[0], cand.segments))]
         kept.append(cand)
-    return sorted(direct + kept, key=lambda c: c.start)
+    survivors = {id(c) for kept in kept_in.values() for c in kept}
+    return sorted(direct + [c for c in indirect if id(c) in survivors], key=lambda c: c.start)
+
+
+def _extent(cand: Candidate) -> tuple[int, int]:
+    """Closed extent of a candidate: its start and end, every segment, and its cue."""
+    points = [cand.start, cand.end, *(p for seg in cand.segments for p in seg)]
+    if cand.cue_span:
+        points.append(cand.cue_span[0])
+    return min(points), max(points)
 
 
 def _register_affiliations(article: Article, resolver: SpeakerResolver) -> dict[str, Resolved]:
@@ -364,8 +414,9 @@ def extract_article(article: Article) -> list[Quote]:
             article, paragraphs, quoted, resolver, entities
         )
     candidates += colon_quotes(article.text, paragraphs, resolver.lex)
+    excluded = Spans(article.excluded)
     candidates = [
-        c for c in _select(candidates, article.text) if not article.is_excluded(c.start, c.end)
+        c for c in _select(candidates, article.text) if not excluded.overlaps(c.start, c.end)
     ]
     known = _register_affiliations(article, resolver)
 
@@ -375,8 +426,11 @@ def extract_article(article: Article) -> list[Quote]:
     resolved: list[Resolved] = []
     previous: tuple[Candidate, Resolved] | None = None
 
+    around = Spans((s, e + 1) for s, e in paragraphs)  # a paragraph's end counts as in it
+
     def paragraph_of(pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), -1)
+        i = around.first_at(pos)
+        return -1 if i is None else i
 
     for cand in candidates:
         if cand.mention is None:
@@ -439,26 +493,34 @@ def extract_article(article: Article) -> list[Quote]:
             res.affiliation = by_speaker[res.speaker].affiliation
             res.affiliation_qid = by_speaker[res.speaker].affiliation_qid
     people = {r.speaker: r for r in resolved if r.speaker_type == "person" and not r.description}
+    by_affiliation: dict[str | None, list[Resolved]] = {}
+    for person in people.values():
+        by_affiliation.setdefault(person.affiliation, []).append(person)
     for res in resolved:
         if res.role and res.affiliation:
-            same = [p for p in people.values() if p.affiliation == res.affiliation]
+            same = by_affiliation.get(res.affiliation, [])
             if len(same) == 1:
                 res.speaker, res.speaker_type, res.description = same[0].speaker, "person", False
 
     # fragments in quote marks inside reported speech make it a mixed quote
+    by_start = sorted(range(len(fragments)), key=lambda i: fragments[i].start)
+    starts = [fragments[i].start for i in by_start]
     for cand in candidates:
-        inside = [
-            q
-            for q in fragments
-            if cand.kind != "direct" and any(s <= q.start and q.end <= e for s, e in cand.segments)
-        ]
-        cand.fragments += [_inner(article.text, q) for q in inside]
+        if cand.kind == "direct":
+            continue
+        found: set[int] = set()
+        for s, e in cand.segments:
+            # a quoted run never ends before it starts: only those starting in [s, e] can fit
+            for j in range(bisect_left(starts, s), bisect_right(starts, e)):
+                if fragments[by_start[j]].end <= e:
+                    found.add(by_start[j])
+        cand.fragments += [_inner(article.text, fragments[i]) for i in sorted(found)]
         if cand.fragments and cand.kind != "direct":
             cand.kind = "mixed"
 
     quotes: list[Quote] = []
     seen: Counter[str] = Counter()
-    sentences: list[tuple[int, int]] = extra["sentences"]
+    sentences: Spans = extra["sentences"]
     for cand, res in zip(candidates, resolved, strict=True):
         segments = [_clean_segment(article.text, s, e) for s, e in cand.segments]
         segments = [(s, e) for s, e in segments if e > s]
@@ -468,7 +530,7 @@ def extract_article(article: Article) -> list[Quote]:
         points = [segments[0][0], segments[-1][1] - 1]
         if cand.cue_span:
             points.append(cand.cue_span[0])
-        covering = [sp for sp in sentences if any(sp[0] <= p < sp[1] for p in points)]
+        covering = [sentences.spans[i] for p in points for i in sentences.at(p)]
         s_start = min([sp[0] for sp in covering] or [cand.sentence[0]])
         s_end = max([sp[1] for sp in covering] or [cand.sentence[1]])
         qid = quote_id(article.article_id, text, seen[text])
@@ -497,7 +559,9 @@ def extract_article(article: Article) -> list[Quote]:
                 sentence=article.text[s_start:s_end],
                 sentence_start=s_start,
                 sentence_end=s_end,
-                fragments=sorted(cand.fragments, key=lambda f: article.text.find(f)),
+                fragments=sorted(cand.fragments, key=lambda f: article.text.find(f))
+                if len(cand.fragments) > 1
+                else list(cand.fragments),
             )
         )
     return quotes

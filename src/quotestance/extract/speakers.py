@@ -9,6 +9,7 @@ the name ("Chinese envoy Liu", "USAs utenriksminister Antony Blinken").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from quotestance.entities import Entity, EntityTable
@@ -89,24 +90,62 @@ class Resolved:
 
 @dataclass
 class NameRegister:
-    """Full person names of one article, in order of first appearance, with positions."""
+    """Full person names of one article, in order of first appearance, with positions.
+
+    Lookups go through indexes kept beside ``names`` (add names with ``add`` only): the names
+    that hold each word, and the positions of the leading run of names added in position
+    order (all of those found before attribution), so that one lookup does not read them all.
+    """
 
     names: list[tuple[int, str]] = field(default_factory=list)
+    _known: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    _keys: list[frozenset[str]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+    _with_word: dict[str, list[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _in_order: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        given, self.names = self.names, []
+        for position, name in given:
+            self._append(position, name)
+
+    def _append(self, position: int, name: str) -> None:
+        i = len(self.names)
+        if len(self._in_order) == i and (not self._in_order or self._in_order[-1] <= position):
+            self._in_order.append(position)
+        self.names.append((position, name))
+        self._known.add(name)
+        key = frozenset(name_key(name))
+        self._keys.append(key)
+        for word in key:
+            self._with_word.setdefault(word, []).append(i)
 
     def add(self, position: int, name: str) -> None:
-        if len(name_key(name)) >= 2 and all(n != name for _, n in self.names):
-            self.names.append((position, name))
+        if len(name_key(name)) >= 2 and name not in self._known:
+            self._append(position, name)
 
     def full_name(self, short: str, position: int) -> str | None:
-        key = name_key(short)
+        key = set(name_key(short))
         if not key:
             return None
-        matches = [(pos, name) for pos, name in self.names if set(key) <= set(name_key(name))]
+        rarest = min(key, key=lambda w: len(self._with_word.get(w, ())))
+        matches = [self.names[i] for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
         if not matches:
             return None
         before = [m for m in matches if m[0] <= position]
         chosen = max(before) if before else min(matches)
         return chosen[1]
+
+    def last_before(self, position: int) -> str | None:
+        """The name added last among those seen before ``position``."""
+        for i in range(len(self.names) - 1, len(self._in_order) - 1, -1):
+            if self.names[i][0] < position:
+                return self.names[i][1]
+        j = bisect_left(self._in_order, position) - 1
+        return self.names[j][1] if j >= 0 else None
 
 
 class SpeakerResolver:
@@ -191,9 +230,9 @@ class SpeakerResolver:
             if previous is None and ref == "group":
                 previous = self.last.get("thing")
             if previous is None and ref == "person":
-                named = [name for pos, name in self.register.names if pos < position]
-                if named:
-                    return self._remember(Resolved(named[-1], "person"))
+                last = self.register.last_before(position)
+                if last is not None:
+                    return self._remember(Resolved(last, "person"))
             if previous is not None:
                 return Resolved(**{**previous.__dict__})
             return Resolved(None, "unknown", collective=ref != "person")
