@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 from pathlib import Path
 
@@ -348,7 +349,8 @@ def test_dvc_stage_declares_real_deps():
     imported = set(re.findall(r"from quotestance\.(\w+)", source))
     for module in imported - {"dataset", "errors", "io", "log"}:
         assert any(dep.startswith(f"src/quotestance/{module}") for dep in stage["deps"]), module
-    assert "data/processed/quotes.jsonl" in stage["outs"]
+    outs = [next(iter(o)) if isinstance(o, dict) else o for o in stage["outs"]]
+    assert "data/processed/quotes.jsonl" in outs
 
 
 def test_samples_are_read_only_inputs():
@@ -464,3 +466,46 @@ def test_a_cp1252_csv_names_the_line(unlabelled, tmp_path):
     result = runner.invoke(app, [*args, "--annotations", str(gold)])
     assert result.exit_code == 1
     assert "filled.csv:2: not valid UTF-8" in result.output
+
+
+@pytest.mark.slow
+def test_a_bad_gold_line_leaves_the_built_dataset_in_place(tmp_path):
+    """`dvc repro` with a broken gold file fails with one line and keeps the last build;
+    every output, stats.json included, can be restored with `dvc checkout`."""
+    import shutil
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    for part in ("dvc.yaml", "data/raw/articles", "data/annotations", "src/quotestance"):
+        source, target = ROOT / part, project / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+
+    def run(*args):
+        return subprocess.run(
+            list(args), cwd=project, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    for args in (["git", "init", "-q"], ["dvc", "init", "-q"], ["dvc", "repro", "-q"]):
+        done = run(*args)
+        assert done.returncode == 0, done.stderr
+    processed = project / "data" / "processed"
+    outputs = {"quotes.jsonl", "quotes.parquet", "README.md", "stats.json"}
+    built = {p.name: p.read_bytes() for p in processed.iterdir() if p.name in outputs}
+    assert set(built) == outputs
+    gold = project / "data" / "annotations" / "gold.jsonl"
+    gold.write_text(gold.read_text() + "{not json\n")
+    failed = run("dvc", "repro")
+    assert failed.returncode != 0
+    assert "gold.jsonl:67: not valid JSON" in failed.stdout + failed.stderr
+    assert {p.name: p.read_bytes() for p in processed.iterdir() if p.name in outputs} == built
+    for name in built:
+        (processed / name).unlink()
+    restored = run("dvc", "checkout", "-q", "--force")
+    assert restored.returncode == 0, restored.stderr
+    assert {p.name: p.read_bytes() for p in processed.iterdir() if p.name in outputs} == built
