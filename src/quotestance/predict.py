@@ -145,9 +145,17 @@ def pairs_for(
                         "affiliation": quote.affiliation,
                         "target": target.name,
                         "target_qid": target.qid,
+                        "target_type": target.type,
+                        "target_mention": target.mention,
+                        "target_start": target.start,
+                        "target_end": target.end,
+                        "target_via": target.via,
                         "text": quote.text,
                         "start": quote.start,
                         "end": quote.end,
+                        "segments": quote.segments,
+                        "speaker_start": quote.speaker_start,
+                        "speaker_end": quote.speaker_end,
                         "cue": quote.cue,
                     }
                 )
