@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 
 from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS
-from quotestance.dataset.targets import find_targets
+from quotestance.dataset.targets import Target, find_targets
 from quotestance.errors import InputError, QuotestanceError
-from quotestance.extract import extract_files
+from quotestance.extract import Quote, extract_files
 from quotestance.extract.article import read_article
 from quotestance.log import logger
 from quotestance.models import QuoteModel, load_model
@@ -109,6 +109,11 @@ class Counts:
         return line
 
 
+def targets_of(quotes: list[Quote], text: str) -> list[list[Target]]:
+    """The targets of each quote of one article (``text`` is the article's text)."""
+    return [find_targets(quote, text, quotes[:i]) for i, quote in enumerate(quotes)]
+
+
 def pairs_for(
     paths: Iterable[Path], lang: str = "auto", **read: Any
 ) -> tuple[list[dict[str, Any]], list[str], Counts]:
@@ -126,8 +131,7 @@ def pairs_for(
         counts.articles += 1
         counts.quotes += len(quotes)
         text = read_article(path, lang, **read).text
-        for i, quote in enumerate(quotes):
-            targets = find_targets(quote, text, quotes[:i])
+        for quote, targets in zip(quotes, targets_of(quotes, text), strict=True):
             counts.quotes_with_target += bool(targets)
             if not targets:
                 logger.debug("%s: no target in quote %s", path, quote.quote_id)
