@@ -1,14 +1,17 @@
 """Reading articles: HTML, boilerplate, language, and every kind of bad file."""
 
 import json
+import os
+import signal
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
 from quotestance.cli import app
-from quotestance.errors import InputError
-from quotestance.extract import extract_file, read_article
+from quotestance.errors import InputError, QuotestanceError
+from quotestance.extract import extract_file, extract_files, read_article
 
 runner = CliRunner()
 
@@ -87,11 +90,14 @@ def test_undecodable_file_names_the_line(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("text")
+    real_open = os.open
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied")
+    def denied(file, *args, **kwargs):
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(type(path), "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(InputError, match=r"locked.txt: cannot read file \(Permission denied\)"):
         read_article(path)
 
@@ -168,3 +174,137 @@ def test_write_is_atomic(tmp_path, monkeypatch):
 def test_help_lists_every_command():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0 and "extract" in result.output
+
+
+# -- hostile and careless input --------------------------------------------------------------
+
+
+@pytest.fixture
+def hang_guard():
+    """Fail a test that blocks (reading a FIFO) instead of letting it hang the suite."""
+
+    def blocked(signum, frame):
+        raise TimeoutError("read_article blocked")
+
+    old = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_is_refused_without_waiting(tmp_path, hang_guard):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pipe.txt: not a regular file \(a FIFO\)") as info:
+        read_article(fifo)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_device_is_refused(hang_guard):
+    with pytest.raises(InputError, match=r"/dev/null: not a regular file \(a character device\)"):
+        read_article("/dev/null")
+
+
+def test_size_limit_default_keyword_and_environment(tmp_path, monkeypatch):
+    from quotestance.extract.article import MAX_ARTICLE_BYTES, max_article_bytes
+
+    text = "“We will win this seat and the next one,” Mr Smith said on Tuesday.\n"
+    path = tmp_path / "long.txt"
+    path.write_text(text * 20, encoding="utf-8")
+    size = path.stat().st_size
+    assert MAX_ARTICLE_BYTES >= 1_000_000 and max_article_bytes() == MAX_ARTICLE_BYTES
+    assert read_article(path, "en").text == text * 20
+    with pytest.raises(InputError) as info:
+        read_article(path, "en", max_bytes=size - 1)
+    message = str(info.value)
+    assert message.startswith(f"{path}: file has {size:,} bytes, over the {size - 1:,}-byte limit")
+    assert "--max-bytes" in message and "QUOTESTANCE_MAX_ARTICLE_BYTES" in message
+    assert "\n" not in message
+    assert read_article(path, "en", max_bytes=size).text == text * 20
+    assert extract_file(path, "en", max_bytes=size)
+    with pytest.raises(InputError, match="limit"):
+        extract_file(path, "en", max_bytes=100)
+    [(_, quotes, error)] = extract_files([path], "en", max_bytes=100)
+    assert quotes is None and "100-byte limit" in str(error)
+
+    monkeypatch.setenv("QUOTESTANCE_MAX_ARTICLE_BYTES", "100")
+    with pytest.raises(InputError, match="100-byte limit"):
+        read_article(path, "en")
+    assert read_article(path, "en", max_bytes=size).text  # the keyword wins
+    monkeypatch.setenv("QUOTESTANCE_MAX_ARTICLE_BYTES", "lots")
+    with pytest.raises(QuotestanceError, match="QUOTESTANCE_MAX_ARTICLE_BYTES must be"):
+        read_article(path, "en")
+    with pytest.raises(QuotestanceError, match="QUOTESTANCE_MAX_ARTICLE_BYTES must be"):
+        list(extract_files([path, path], "en"))
+
+
+def test_oversized_file_is_never_read_whole(tmp_path, monkeypatch):
+    """A file that says it is small (as /proc files do) is still read only to the limit."""
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"word " * 100_000)
+    real_fstat, real_read = os.fstat, os.read
+    read = []
+
+    def small_fstat(fd):
+        st = real_fstat(fd)
+        return os.stat_result(
+            (
+                st.st_mode,
+                st.st_ino,
+                st.st_dev,
+                st.st_nlink,
+                st.st_uid,
+                st.st_gid,
+                0,
+                st.st_atime,
+                st.st_mtime,
+                st.st_ctime,
+            )
+        )
+
+    def counted_read(fd, n):
+        data = real_read(fd, n)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(os, "fstat", small_fstat)
+    monkeypatch.setattr(os, "read", counted_read)
+    with pytest.raises(InputError, match=r"more than 1,000 bytes, over the 1,000-byte limit"):
+        read_article(path, "en", max_bytes=1000)
+    assert sum(read) <= 1001
+
+
+def test_paragraph_longer_than_spacy_takes_is_parsed_in_pieces(tmp_path, monkeypatch):
+    from quotestance.extract import english
+
+    nlp = english.load_nlp()
+    monkeypatch.setattr(nlp, "max_length", 2000)
+    lines = [f'"We will win seat {i} next year," Mr Smith{i % 7} said. ' for i in range(120)]
+    path = tmp_path / "one_line.txt"
+    path.write_text("".join(lines).strip() + "\n", encoding="utf-8")
+    text = read_article(path, "en").text
+    assert len(text) > 2 * nlp.max_length
+    quotes = extract_file(path, "en")
+    assert len(quotes) == len(lines)
+    assert all(text[q.start : q.end] == q.text for q in quotes)
+    assert [q.speaker for q in quotes] == [f"Smith{i % 7}" for i in range(120)]
+
+
+def test_pieces_end_at_sentence_ends():
+    from quotestance.extract.english import pieces
+
+    text = "One short sentence. Another one here! " * 10 + "x" * 60 + " tail"
+    for limit in (25, 50, 100, 1000):
+        spans = pieces(text, 0, len(text), limit)
+        assert all(0 < e - s <= limit for s, e in spans)
+        # nothing lost: between two pieces there is only the whitespace they were cut at
+        edges = [0, *(p for span in spans for p in span), len(text)]
+        assert all(not text[a:b].strip() for a, b in zip(edges[::2], edges[1::2], strict=True))
+    assert [text[s:e] for s, e in pieces(text, 0, 60, 50)] == [
+        "One short sentence. Another one here!",
+        "One short sentence. An",
+    ]
+    assert pieces(text, 5, 40) == [(5, 40)]

