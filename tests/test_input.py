@@ -1,5 +1,6 @@
 """Reading articles: HTML, boilerplate, language, and every kind of bad file."""
 
+import codecs
 import json
 import os
 import signal
@@ -308,3 +309,59 @@ def test_pieces_end_at_sentence_ends():
         "One short sentence. An",
     ]
     assert pieces(text, 5, 40) == [(5, 40)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path, encoding):
+    text = (
+        "Envoy speaks\n\n“We are concerned about the US’ intention,” Special Representative "
+        "Liu Xiaoming told AFP in Paris.\r\nTensions have been rising for weeks.\n"
+    )
+    utf8 = tmp_path / "utf8.txt"
+    utf8.write_text(text, encoding="utf-8")
+    other = tmp_path / "other.txt"
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    other.write_bytes(bom + text.encode(encoding))
+    article = read_article(other)
+    assert article.text == read_article(utf8).text == text.replace("\r\n", "\n")
+    quotes = extract_file(other)
+    assert [q.speaker for q in quotes] == ["Liu Xiaoming"]
+    assert [(q.start, q.end, q.text) for q in quotes] == [
+        (q.start, q.end, q.text) for q in extract_file(utf8)
+    ]
+    assert article.text[quotes[0].start : quotes[0].end] == quotes[0].text
+
+
+def test_utf16_problems_are_named(tmp_path):
+    no_bom = tmp_path / "nobom.txt"
+    no_bom.write_bytes("Plain words in a file saved as UTF-16.\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match="UTF-16 text without a byte-order mark"):
+        read_article(no_bom)
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(
+        codecs.BOM_UTF16_LE + "line one\nline two\n".encode("utf-16-le") + b"\x00\xd8"
+    )
+    with pytest.raises(InputError, match=r"broken.txt:3: not valid UTF-16"):
+        read_article(broken)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(codecs.BOM_UTF16_LE + " \n".encode("utf-16-le"))
+    with pytest.raises(InputError, match="file is empty"):
+        read_article(empty)
+
+
+@pytest.mark.parametrize(
+    ("name", "article_id"),
+    [
+        (".hidden.txt", "hidden"),
+        ("..two.dots.txt", "two"),
+        ("001.txt", "001"),
+        ("story.en.txt", "story"),
+        ("000_19a6ae6c093676fb.txt", "000_19a6ae6c093676fb"),
+        ("README", "README"),
+    ],
+)
+def test_article_ids(tmp_path, name, article_id):
+    path = tmp_path / name
+    path.write_text("“We will win this seat and the next one,” Mr Smith said on Tuesday.\n")
+    assert read_article(path, "en").article_id == article_id
+    assert {q.article_id for q in extract_file(path, "en")} == {article_id}

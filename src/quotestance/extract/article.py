@@ -7,6 +7,7 @@ extracted from it), so that quote offsets point into something the user can open
 
 from __future__ import annotations
 
+import codecs
 import functools
 import os
 import re
@@ -26,6 +27,13 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # environment variable below.
 MAX_ARTICLE_BYTES = 2_000_000
 MAX_BYTES_VARIABLE = "QUOTESTANCE_MAX_ARTICLE_BYTES"
+# Byte-order marks we decode by, longest first (UTF-32 LE starts like UTF-16 LE).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
 # Languages whose news uses the Scandinavian conventions (dash quotes, V2 attribution).
 SCANDINAVIAN = {"no", "nb", "nn", "da", "sv"}
 
@@ -120,10 +128,47 @@ def resolve_language(text: str, requested: str, path: str) -> str:
     )
 
 
+def _decode_bom(data: bytes, path: str) -> str | None:
+    """Text with a UTF-16 or UTF-32 byte-order mark, decoded (the mark dropped); else None."""
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
+                raise InputError(
+                    path, f"not valid {name} (bad bytes at offset {exc.start})", line
+                ) from exc
+            if not text.strip():
+                raise InputError(path, "file is empty")
+            if "\x00" in text[:8192]:
+                raise InputError(path, f"file looks binary (NUL characters in its {name} text)")
+            return text
+    return None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Mostly NUL bytes at every other position: UTF-16 text without a byte-order mark."""
+    head = data[:4096]
+    if len(head) < 8:
+        return False
+    half = len(head) // 2
+    return max(head[0::2].count(0), head[1::2].count(0)) >= 0.8 * half
+
+
 def decode(data: bytes, path: str) -> str:
+    text = _decode_bom(data, path)
+    if text is not None:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if not data.strip():
         raise InputError(path, "file is empty")
     if b"\x00" in data[:8192]:
+        if _looks_utf16(data):
+            raise InputError(
+                path,
+                "file looks like UTF-16 text without a byte-order mark; "
+                "save it as UTF-8 (or as UTF-16 with a BOM)",
+            )
         raise InputError(path, "file looks binary (contains NUL bytes), expected UTF-8 text")
     try:
         text = data.decode("utf-8-sig")
@@ -154,7 +199,8 @@ def html_to_text(html: str, path: str) -> tuple[str, dict[str, str]]:
 
 
 def article_id_for(path: Path) -> str:
-    return path.name.split(".")[0] if path.name else str(path)
+    """The file name up to its first dot; leading dots (hidden files) do not count."""
+    return path.name.lstrip(".").split(".")[0] or path.name or str(path)
 
 
 def max_article_bytes(max_bytes: int | None = None) -> int:
