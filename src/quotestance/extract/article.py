@@ -21,10 +21,10 @@ from quotestance.lexicon import LANGUAGES, read_table, resource_dir
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # The largest article file read, in bytes. A very long news feature is around 100 KB of text
-# (20,000 words); 2 MB is twenty times that and still parses in well under a minute and a few
-# hundred MB, so anything larger is almost surely not one article (a dump, a log, a
-# mistaken path) and is refused before it is read. Raise it with ``max_bytes=`` or the
-# environment variable below.
+# (20,000 words); 2 MB is twenty times that, and an article that size takes about a minute and
+# under 1 GB of memory in English (spaCy's parse; 10 s and about 100 MB in Norwegian) on one
+# core. Anything larger is almost surely not one article (a dump, a log, a mistaken path) and
+# is refused before it is read. Raise it with ``max_bytes=`` or the environment variable below.
 MAX_ARTICLE_BYTES = 2_000_000
 MAX_BYTES_VARIABLE = "QUOTESTANCE_MAX_ARTICLE_BYTES"
 # Byte-order marks we decode by, longest first (UTF-32 LE starts like UTF-16 LE).
