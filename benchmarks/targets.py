@@ -31,8 +31,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from quotestance.errors import QuotestanceError
-from quotestance.extract import extract_file
-from quotestance.extract.article import read_article
+from quotestance.extract import analyse_file
 from quotestance.extract.evaluate import length, overlap
 from quotestance.io import atomic_write_text
 from quotestance.labels import CLAIM_TYPES, STANCES
@@ -404,7 +403,7 @@ def check_offsets(raw: str, text: str, quotes: Iterable[GoldQuote]) -> list[str]
     return problems
 
 
-def system_quotes(quotes: list[Any], text: str) -> list[SystemQuote]:
+def system_quotes(analysis: Any) -> list[SystemQuote]:
     """The extracted quotes with their targets, as the fields the benchmark compares."""
     return [
         SystemQuote(
@@ -414,7 +413,7 @@ def system_quotes(quotes: list[Any], text: str) -> list[SystemQuote]:
             cue_class=getattr(q, "cue_class", None),
             found=q,
         )
-        for q, found in zip(quotes, targets_of(quotes, text), strict=True)
+        for q, found in zip(analysis.quotes, targets_of(analysis), strict=True)
     ]
 
 
@@ -648,12 +647,11 @@ def evaluate(articles: list[Article]) -> tuple[dict[tuple[str, str], Tally], lis
         try:
             with open(article.path, encoding="utf-8") as handle:  # the gold offsets' reading
                 raw = handle.read()
-            text = read_article(article.path, "en").text
-            quotes = extract_file(article.path, "en")
+            analysis = analyse_file(article.path, "en")
         except (OSError, UnicodeDecodeError, QuotestanceError) as exc:
             raise BenchmarkError(f"{article.path}: cannot read the article ({exc})") from exc
-        problems += check_offsets(raw, text, article.gold)
-        tally = score_article(article.gold, system_quotes(quotes, text), article.path)
+        problems += check_offsets(raw, analysis.article.text, article.gold)
+        tally = score_article(article.gold, system_quotes(analysis), article.path)
         tallies[(article.source, article.split)].add(tally)
     return dict(tallies), problems
 
@@ -666,12 +664,11 @@ def throughput(paths: list[Path], repeats: int = 2) -> tuple[float, float]:
     for _ in range(repeats):
         start = time.perf_counter()
         for path in paths:
-            extract_file(path, "en")
+            analyse_file(path, "en")
         alone.append(time.perf_counter() - start)
         start = time.perf_counter()
         for path in paths:
-            quotes = extract_file(path, "en")
-            targets_of(quotes, read_article(path, "en").text)
+            targets_of(analyse_file(path, "en"))
         both.append(time.perf_counter() - start)
     return min(alone), min(both)
 

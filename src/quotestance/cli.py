@@ -138,11 +138,15 @@ def dataset_build(
     except QuotestanceError as exc:
         fail(str(exc))
     counts = result.counts()
+    sources = ", ".join(f"{n} {source}" for source, n in counts["label_source"].items())
     logger.info(
-        "%d pairs from %d quotes (%s) -> %s/quotes.jsonl",
-        counts["pairs"],
+        "%d articles, %d quotes, %d with at least one target, %d (quote, target) pairs "
+        "(%s) -> %s/quotes.jsonl",
+        counts["articles"],
         counts["quotes"],
-        counts["label_source"],
+        counts["quotes_with_target"],
+        counts["pairs"],
+        sources or "none labelled",
         out,
     )
 

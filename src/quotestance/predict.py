@@ -13,10 +13,9 @@ from typing import Any
 import pandas as pd
 
 from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS
-from quotestance.dataset.targets import Target, find_targets
+from quotestance.dataset.targets import Target, article_targets
 from quotestance.errors import InputError, QuotestanceError
-from quotestance.extract import Quote, extract_files
-from quotestance.extract.article import read_article
+from quotestance.extract import Analysis, analyse_files
 from quotestance.log import logger
 from quotestance.models import QuoteModel, load_model
 
@@ -109,9 +108,9 @@ class Counts:
         return line
 
 
-def targets_of(quotes: list[Quote], text: str) -> list[list[Target]]:
-    """The targets of each quote of one article (``text`` is the article's text)."""
-    return [find_targets(quote, text, quotes[:i]) for i, quote in enumerate(quotes)]
+def targets_of(analysis: Analysis) -> list[list[Target]]:
+    """The targets of every quote of one analysed article."""
+    return article_targets(analysis)
 
 
 def pairs_for(
@@ -122,16 +121,16 @@ def pairs_for(
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     counts = Counts()
-    for path, quotes, error in extract_files(list(paths), lang, **read):
+    for path, analysis, error in analyse_files(list(paths), lang, **read):
         if error is not None:
             errors.append(str(error))
             counts.failed += 1
             continue
-        assert quotes is not None
+        assert analysis is not None
+        quotes = analysis.quotes
         counts.articles += 1
         counts.quotes += len(quotes)
-        text = read_article(path, lang, **read).text
-        for quote, targets in zip(quotes, targets_of(quotes, text), strict=True):
+        for quote, targets in zip(quotes, targets_of(analysis), strict=True):
             counts.quotes_with_target += bool(targets)
             if not targets:
                 logger.debug("%s: no target in quote %s", path, quote.quote_id)

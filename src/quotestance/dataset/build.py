@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from quotestance.dataset.annotations import Annotation, load_annotations
-from quotestance.dataset.targets import find_targets
+from quotestance.dataset.targets import article_targets
 from quotestance.dataset.weak import weak_claim, weak_stance
 from quotestance.errors import InputError, QuotestanceError
-from quotestance.extract import Quote, extract_files
+from quotestance.extract import Analysis, analyse_files
 from quotestance.extract.article import HTML_SUFFIXES
 from quotestance.io import atomic_write_text, dumps_jsonl, file_mode
 from quotestance.labels import CLAIM_TYPES, STANCES
@@ -105,23 +105,25 @@ def build_rows(paths: list[Path], gold: dict[str, Annotation]) -> BuildResult:
     errors: list[str] = []
     quotes_total = without = 0
     extracted = []
-    results: Iterable[tuple[Path, list[Quote] | None, InputError | None]] = extract_files(paths)
+    results: Iterable[tuple[Path, Analysis | None, InputError | None]] = analyse_files(paths)
     if progress_enabled() and len(paths) > 1:
         from rich.progress import track
 
-        results = track(results, total=len(paths), description="extracting", transient=True)
-    for path, quotes, error in results:
+        from quotestance.log import stderr
+
+        results = track(
+            results, total=len(paths), description="extracting", transient=True, console=stderr
+        )
+    for _path, analysis, error in results:
         if error is not None:
             errors.append(str(error))
             continue
-        assert quotes is not None
-        extracted.append((path, quotes))
-    splits = assign_splits(q.article_id for _, quotes in extracted for q in quotes)
-    for path, quotes in extracted:
-        text = _article_text(path)
-        for i, quote in enumerate(quotes):
+        assert analysis is not None
+        extracted.append((analysis.quotes, article_targets(analysis)))
+    splits = assign_splits(q.article_id for quotes, _ in extracted for q in quotes)
+    for quotes, all_targets in extracted:
+        for quote, targets in zip(quotes, all_targets, strict=True):
             quotes_total += 1
-            targets = find_targets(quote, text, quotes[:i])
             if not targets:
                 without += 1
             claim = weak_claim(quote)
@@ -163,12 +165,6 @@ def build_rows(paths: list[Path], gold: dict[str, Annotation]) -> BuildResult:
                 row.update(split=split, fold=fold)
                 rows.append(row)
     return BuildResult(rows, quotes_total, without, errors)
-
-
-def _article_text(path: Path) -> str:
-    from quotestance.extract.article import read_article
-
-    return read_article(path).text
 
 
 def build_dataset(articles: str | Path, annotations: str | Path, out: str | Path) -> BuildResult:

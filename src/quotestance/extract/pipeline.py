@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from quotestance.entities import EntityTable, load_entities
@@ -13,9 +14,10 @@ from quotestance.errors import InputError
 from quotestance.extract import english
 from quotestance.extract.article import Article, max_article_bytes, read_article
 from quotestance.extract.marks import Quoted, Spans, find_quoted
+from quotestance.extract.names import capitalised_names
 from quotestance.extract.norwegian import NorwegianAttribution
 from quotestance.extract.norwegian import sentences as no_sentences
-from quotestance.extract.schema import Candidate, Mention, Quote, quote_id
+from quotestance.extract.schema import Candidate, Mention, NamedMention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
 from quotestance.lexicon import Lexicon, load_lexicon
 
@@ -190,7 +192,7 @@ def _candidates_en(
     sents = english.parse(article.text, paragraphs)
     where = english.sentence_spans(sents)
     for pos, name in english.person_names(sents):
-        resolver.register.add(pos, name)
+        resolver.add_name(pos, name)
     quoted_spans = Spans(seg for q in quoted for seg in q.segments)
 
     def attribute(q: Quoted) -> Attribution:
@@ -206,6 +208,7 @@ def _candidates_en(
         ),
         "person": lambda c: english.person_like(sents, where, c.mention),
         "sentences": where,
+        "names": english.named_mentions(sents),
     }
     return direct + indirect, fragments, extra
 
@@ -220,7 +223,7 @@ def _candidates_no(
     nor = NorwegianAttribution(article.text, resolver.lex, entities)
     spans = Spans(no_sentences(article.text, paragraphs))
     for pos, name in nor.person_names(paragraphs):
-        resolver.register.add(pos, name)
+        resolver.add_name(pos, name)
     direct: list[Candidate] = []
     for ps, pe in paragraphs:
         direct.extend(nor.dash_quote(ps, pe))
@@ -251,7 +254,13 @@ def _candidates_no(
         indirect.extend(
             c for c in nor.find_indirect(sentence, direct_spans) if c.cue_span not in attributions
         )
-    extra = {"orgs": lambda c: [], "person": lambda c: False, "sentences": spans}
+    extra = {
+        "orgs": lambda c: [],
+        "person": lambda c: False,
+        "sentences": spans,
+        # no entity recogniser: capitalised name sequences (extract/names.py)
+        "names": capitalised_names(article.text, spans.spans),
+    }
     return direct + indirect, fragments, extra
 
 
@@ -401,7 +410,25 @@ def _register_affiliations(article: Article, resolver: SpeakerResolver) -> dict[
     return found
 
 
+@dataclass
+class Analysis:
+    """One article's quotes, the names its language module found, and the register that
+    made speakers canonical (targets use the same, so a person has one name in both)."""
+
+    article: Article
+    quotes: list[Quote]
+    names: list[NamedMention]
+    resolver: SpeakerResolver
+
+    def person_name(self, mention: str, position: int) -> tuple[str, bool] | None:
+        return self.resolver.person_name(mention, position)
+
+
 def extract_article(article: Article) -> list[Quote]:
+    return analyse_article(article).quotes
+
+
+def analyse_article(article: Article) -> Analysis:
     lex = load_lexicon(article.lang)
     entities = load_entities()
     resolver = SpeakerResolver(article.lang, lex, entities, article.text)
@@ -564,7 +591,7 @@ def extract_article(article: Article) -> list[Quote]:
                 else list(cand.fragments),
             )
         )
-    return quotes
+    return Analysis(article, quotes, extra["names"], resolver)
 
 
 def extract_file(
@@ -574,14 +601,27 @@ def extract_file(
     return extract_article(read_article(path, lang, max_bytes=max_bytes))
 
 
+def analyse_file(path: str | Path, lang: str = "auto", max_bytes: int | None = None) -> Analysis:
+    """The quotes, names and speaker register of one article file."""
+    return analyse_article(read_article(path, lang, max_bytes=max_bytes))
+
+
 def extract_files(
     paths: list[Path], lang: str = "auto", max_bytes: int | None = None
 ) -> Iterator[tuple[Path, list[Quote] | None, InputError | None]]:
     """Each file's quotes, or the error that stopped it; one bad file never stops the rest.
     ``max_bytes``: the size limit of each file, as for ``read_article``."""
+    for path, analysis, error in analyse_files(paths, lang, max_bytes):
+        yield path, analysis.quotes if analysis is not None else None, error
+
+
+def analyse_files(
+    paths: list[Path], lang: str = "auto", max_bytes: int | None = None
+) -> Iterator[tuple[Path, Analysis | None, InputError | None]]:
+    """Each file's analysis, or the error that stopped it, as ``extract_files``."""
     max_article_bytes(max_bytes)  # a bad limit is one error, not one per file
     for path in paths:
         try:
-            yield path, extract_file(path, lang, max_bytes=max_bytes), None
+            yield path, analyse_file(path, lang, max_bytes=max_bytes), None
         except InputError as exc:
             yield path, None, exc

@@ -84,3 +84,18 @@ def quote_id(article_id: str, text: str, occurrence: int = 0) -> str:
     """Stable across runs: depends on the article and the quote's words, not on offsets."""
     digest = hashlib.sha1(f"{article_id}\x00{normalise(text)}".encode()).hexdigest()[:10]
     return f"{article_id}-{digest}" + (f"-{occurrence}" if occurrence else "")
+
+
+@dataclass(frozen=True)
+class NamedMention:
+    """A name in the article as the language module found it: an entity of the parse
+    (English: spaCy's PERSON, ORG, NORP, GPE, LOC, FAC) or a capitalised name sequence
+    (Norwegian without a pipeline), with the word before it."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    before: str = ""  # the preceding word, lower-cased ("in" of "in Iowa")
+    dep: str = ""  # the name's role in the parse ("compound" in "Texas Sen. Ted Cruz")
+    head: str = ""  # the lemma of the word it depends on ("people" of "the British people")

@@ -68,6 +68,12 @@ GROUP_WORDS = {
 TOKEN = re.compile(r"[\w][\w.'’-]*")
 
 
+# Lower-case words inside names ("Ursula von der Leyen"), never a role word.
+PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "du", "da", "di", "la", "le", "al", "bin"}
+)
+
+
 def name_key(name: str) -> list[str]:
     return [t for t in re.split(r"[\s-]+", name.lower().replace("’", "'")) if t]
 
@@ -193,7 +199,22 @@ class SpeakerResolver:
                 break
             else:
                 break
-        return tokens[i:], stripped, titled
+        rest, before, inner = self._inner_titles(tokens[i:])
+        return rest, stripped + before, titled or inner
+
+    def _inner_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
+        """A title or role word further in: "Tory co-chairman Liam Fox", "Wednesday Mr
+        Blair", "Auditor General Sir John Bourn" -- the name is what follows the last one."""
+        cut, titled = 0, False
+        for k in range(len(tokens) - 1):
+            low = tokens[k].lower()
+            if low in PARTICLES:
+                continue
+            if low in self.lex.titles or not is_capitalised(tokens[k]):
+                cut, titled = k + 1, titled or low in self.lex.titles
+            elif k + 2 < len(tokens) and f"{low} {tokens[k + 1].lower()}" in self.lex.titles:
+                cut, titled = k + 2, True
+        return tokens[cut:], tokens[:cut], titled
 
     def _affiliation(
         self, phrase: str, exclude: str, orgs: list[str]
@@ -208,6 +229,29 @@ class SpeakerResolver:
             if org not in exclude:
                 return org, None
         return None, None
+
+    def add_name(self, position: int, mention: str) -> None:
+        """A person's name found in the text goes into the register without its titles and
+        leading words ("Mr Brown" -> "Brown", "Wednesday Mr Blair" -> "Blair"), so that only
+        full names ("Gordon Brown") are there to complete a surname."""
+        tokens = TOKEN.findall(mention)
+        name_tokens, stripped, _titled = self._inner_titles(tokens)
+        if name_tokens and all(is_capitalised(t) for t in name_tokens):
+            offset = mention.find(name_tokens[0]) if stripped else 0
+            self.register.add(position + max(offset, 0), " ".join(name_tokens))
+
+    def person_name(self, mention: str, position: int) -> tuple[str, bool] | None:
+        """The canonical name of a person named in the text (not necessarily a speaker), as a
+        speaker mention of them would get it: titles stripped ("Mr Blair"), then the article's
+        full name ("Tony Blair"); with whether the article's register knew it. None for what
+        is not a person's name. Changes nothing."""
+        tokens = TOKEN.findall(mention)
+        name_tokens, _stripped, _titled = self._strip_titles(tokens)
+        if not name_tokens or not all(is_capitalised(t) for t in name_tokens):
+            return None
+        name = " ".join(name_tokens)
+        full = self.register.full_name(name, position)
+        return (full, True) if full else (name, False)
 
     # -- main -------------------------------------------------------------------------------
     def resolve(

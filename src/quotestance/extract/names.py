@@ -1,0 +1,42 @@
+"""Names in a language without an entity recogniser: capitalised word sequences.
+
+The documented fallback for Norwegian until a trained pipeline exists: every run of
+capitalised words ("Jonas Gahr Støre", "Sør-Korea", "Arbeiderpartiet") that does not merely
+open a sentence, with the word before it. Whether a run is a target is decided by the target
+finder: the gazetteer must know it, or the article's register of full person names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quotestance.extract.schema import NamedMention
+
+# A capitalised word (hyphenated parts and a genitive -s allowed) and the particles that may
+# stand inside a name ("Jonas Gahr Støre", "Ursula von der Leyen").
+WORD = r"[A-ZÆØÅ][\w’'-]*"
+RUN = re.compile(rf"{WORD}(?:\s+(?:(?:von|van|der|de|den|la|le|al)\s+)*{WORD})*")
+OPENERS = re.compile(r"[\s«»“”\"'(–—-]*$")
+
+
+def capitalised_names(text: str, sentences: list[tuple[int, int]]) -> list[NamedMention]:
+    """Runs of capitalised words in each sentence; a single capitalised word that opens the
+    sentence (after any quote mark or dash) is left out, since capitals there say nothing."""
+    found: list[NamedMention] = []
+    for s_start, s_end in sentences:
+        for m in RUN.finditer(text, s_start, s_end):
+            opening = OPENERS.fullmatch(text[s_start : m.start()]) is not None
+            words = m.group().split()
+            if opening and len(words) == 1:
+                continue
+            start, name = m.start(), m.group()
+            if opening:  # "Statsminister Jonas Gahr Støre sier ...": drop the first word
+                start = m.start() + name.index(words[1], len(words[0]))
+                name = text[start : m.end()]
+            before = text[max(s_start, start - 30) : start].split()
+            found.append(
+                NamedMention(
+                    start, start + len(name), name, "NAME", before[-1].lower() if before else ""
+                )
+            )
+    return found
