@@ -40,3 +40,17 @@ def test_register_says_one_line(tmp_path):
         "(models:/quotestance-stance@champion)"
     ], lines
     assert os.path.exists(tmp_path / "mlflow.db")
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_the_article_size_limit_is_a_command_option(tmp_path, monkeypatch, how):
+    article = tmp_path / "a.txt"
+    article.write_text("“We condemn the missile tests,” Foreign Minister Park Jin said.\n")
+    args = ["extract", str(article)]
+    if how == "option":
+        args += ["--max-bytes", "10"]
+    else:
+        monkeypatch.setenv("QUOTESTANCE_MAX_ARTICLE_BYTES", "10")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "over the 10-byte limit" in result.output and "Traceback" not in result.output

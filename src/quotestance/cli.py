@@ -38,6 +38,17 @@ def main(
     setup_logging(verbose, quiet)
 
 
+MaxBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-bytes",
+        min=1,
+        envvar="QUOTESTANCE_MAX_ARTICLE_BYTES",
+        help="Refuse an article file larger than this many bytes [default: 2000000].",
+    ),
+]
+
+
 def fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
@@ -53,6 +64,7 @@ def extract(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing --out file.")
     ] = False,
+    max_bytes: MaxBytes = None,
 ) -> None:
     """Find every quote in ARTICLES with its speaker; one JSON object per quote."""
     from quotestance.extract import extract_files
@@ -68,7 +80,7 @@ def extract(
     records: list[dict] = []
     failed = 0
     results: Iterable[tuple[Path, list[Quote] | None, QuotestanceError | None]]
-    results = extract_files(articles, lang)
+    results = extract_files(articles, lang, max_bytes=max_bytes)
     for path, quotes, error in with_progress(results, len(articles), "extracting"):
         if error is not None:
             failed += 1
@@ -304,6 +316,7 @@ def predict(
         bool, typer.Option("--force", help="Overwrite an existing --out file.")
     ] = False,
     tracking_uri: UriOption = TRACKING_URI,
+    max_bytes: MaxBytes = None,
 ) -> None:
     """Who said what about whom, with stance: one row per (quote, target)."""
     from quotestance.io import check_output
@@ -332,7 +345,7 @@ def predict(
         errors: list[str] = []
         counts = Counts()
         for path in with_progress(articles, len(articles), "predicting"):
-            found, bad, seen = pairs_for([path], lang)
+            found, bad, seen = pairs_for([path], lang, max_bytes=max_bytes)
             apply(found, stance, "stance", batch_size)
             if claim is not None:
                 apply(found, claim, "claim_type", batch_size)
