@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from quotestance.entities import Entity, EntityTable, load_entities
+from quotestance.extract.names import capitalised_names
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
 from quotestance.lexicon import read_list, read_table, resource_dir
@@ -124,6 +125,11 @@ def name_targets(
                 continue
             entity = table.lookup(clean, quote.lang) or table.lookup(nm.text, quote.lang)
             kind = LABEL_TYPES.get(nm.label)
+            if entity is None and quote.lang == "no" and clean.endswith("s"):
+                entity = table.lookup(clean[:-1], quote.lang)  # genitive: "Støres regjering"
+                if entity is None and kind == "person" and person is not None:
+                    stem = person(clean[:-1], nm.start)
+                    clean = clean[:-1] if stem is not None and stem[1] else clean
             if entity is None and kind == "person":
                 named = person(clean, nm.start) if person is not None else None
                 if named is None:
@@ -179,7 +185,15 @@ def find_targets(
         if t.type == "person" or not any(s <= t.start and t.end <= e for s, e in generic)
     ]
     taken = [(t.start, t.end) for t in mentions]
-    for t in name_targets(quote, names or [], table, person):
+    # capitalised runs the entity recogniser missed ("Brown is hiding ..."): they count only
+    # where the register or the gazetteer knows them
+    spans = [(n.start, n.end) for n in names or []]
+    runs = [
+        n
+        for n in capitalised_names(text, [(int(a), int(b)) for a, b in quote.segments])
+        if not any(s < n.end and n.start < e for s, e in spans)
+    ]
+    for t in name_targets(quote, [*(names or []), *runs], table, person):
         if not any(s < t.end and t.start < e for s, e in taken):
             mentions.append(t)
     pronouns = target_pronouns(quote.lang)

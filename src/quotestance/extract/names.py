@@ -20,17 +20,17 @@ OPENERS = re.compile(r"[\s«»“”\"'(–—-]*$")
 
 
 def capitalised_names(text: str, sentences: list[tuple[int, int]]) -> list[NamedMention]:
-    """Runs of capitalised words in each sentence; a single capitalised word that opens the
-    sentence (after any quote mark or dash) is left out, since capitals there say nothing."""
+    """Runs of capitalised words in each sentence. Capitals say nothing at the start of a
+    sentence (after any quote mark or dash), so there a run of several words loses its
+    first ("Statsminister Jonas Gahr Støre"), and a single word is kept for the target finder
+    to check against the gazetteer and the register like any other."""
     found: list[NamedMention] = []
     for s_start, s_end in sentences:
         for m in RUN.finditer(text, s_start, s_end):
             opening = OPENERS.fullmatch(text[s_start : m.start()]) is not None
             words = m.group().split()
-            if opening and len(words) == 1:
-                continue
             start, name = m.start(), m.group()
-            if opening:  # "Statsminister Jonas Gahr Støre sier ...": drop the first word
+            if opening and len(words) > 1:  # "Statsminister Jonas Gahr Støre sier ...": drop the first word
                 start = m.start() + name.index(words[1], len(words[0]))
                 name = text[start : m.end()]
             before = text[max(s_start, start - 30) : start].split()

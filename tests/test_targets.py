@@ -1,0 +1,159 @@
+"""Targets in any article: one test per kind of target and language, from real sentence
+shapes, and the canonical names that speakers and targets share."""
+
+import pytest
+
+from quotestance.dataset.targets import article_targets
+from quotestance.extract import analyse_file
+
+
+@pytest.fixture
+def targets(tmp_path):
+    """``targets(text, lang)``: (speaker, [target names]) per quote of an inline article."""
+    counter = iter(range(1000))
+
+    def run(text: str, lang: str = "en") -> list[tuple[str | None, list[str]]]:
+        path = tmp_path / f"a{next(counter)}.txt"
+        path.write_text(text, encoding="utf-8")
+        analysis = analyse_file(path, lang)
+        return [
+            (q.speaker, [t.name for t in found])
+            for q, found in zip(analysis.quotes, article_targets(analysis), strict=True)
+        ]
+
+    return run
+
+
+def only_targets(found):
+    assert len(found) == 1, found
+    return found[0][1]
+
+
+# -- English ---------------------------------------------------------------------------------
+
+
+def test_a_party_by_its_everyday_name(targets):
+    found = targets("“The Tories have let this country down,” Labour MP Jane Smith said.\n")
+    assert "Conservative Party" in only_targets(found)
+
+
+def test_a_demonym_is_its_country(targets):
+    found = targets("“Chinese pressure will not work,” Foreign Minister Park Jin said.\n")
+    assert only_targets(found) == ["China"]
+
+
+def test_a_capital_as_metonym(targets):
+    found = targets("“Brussels has to listen to us now,” the minister, Anna Berg, said.\n")
+    assert "European Union" in only_targets(found)
+
+
+def test_a_person_the_gazetteer_does_not_know(targets):
+    found = targets("“Peter Quill is not fit to run the council,” Mary Roe told reporters.\n")
+    assert only_targets(found) == ["Peter Quill"]
+
+
+def test_a_short_name_gets_the_article_s_full_name(targets):
+    text = (
+        "Tony Blair spoke in Sedgefield on Friday.\n"
+        "“Mr Blair has broken every promise he made,” said opposition leader Michael Howard.\n"
+    )
+    assert only_targets(targets(text)) == ["Tony Blair"]
+
+
+def test_speaker_and_target_share_one_canonical_name(targets):
+    text = (
+        "Gordon Brown addressed the conference.\n"
+        "“We will not raise income tax,” Mr Brown said.\n"
+        "“Brown is hiding the real cost,” said Liam Fox.\n"
+    )
+    found = targets(text)
+    assert found[0][0] == "Gordon Brown"
+    assert found[1][1] == ["Gordon Brown"] and found[1][0] == "Liam Fox"
+
+
+def test_a_role_that_the_article_gives_one_person(targets):
+    text = (
+        "Prime Minister Tony Blair visited the school on Monday.\n"
+        "“The prime minister has failed the nurses,” Michael Howard said.\n"
+    )
+    assert only_targets(targets(text)) == ["Tony Blair"]
+
+
+def test_a_pronoun_of_the_right_gender(targets):
+    text = (
+        "Hillary Clinton unveiled her tax plan on Tuesday.\n"
+        "“Her plan would raise taxes on every family,” Ted Cruz said.\n"
+    )
+    assert only_targets(targets(text)) == ["Hillary Clinton"]
+
+
+def test_a_pronoun_in_reported_speech_of_the_speakers_gender_is_the_speaker(targets):
+    text = "Mark Cuban spoke on Monday. Mark Cuban said he would vote in November.\n"
+    assert all(found == [] for _, found in targets(text))
+
+
+def test_a_place_that_is_only_a_location_is_no_target(targets):
+    found = targets("“We held the biggest rally in Springfield last night,” Ted Cruz said.\n")
+    assert only_targets(found) == []
+
+
+def test_a_name_used_as_a_modifier_is_no_target(targets):
+    found = targets("“Texas Sen. Ted Cruz is wrong about trade,” Marco Rubio said.\n")
+    assert only_targets(found) == ["Ted Cruz"]
+
+
+def test_people_in_general_are_not_their_country(targets):
+    found = targets("“The British people deserve the truth,” Charles Kennedy said.\n")
+    assert only_targets(found) == []
+
+
+def test_a_quote_with_no_entity_gives_no_pair(targets):
+    found = targets("“We will keep working until the job is done,” Jane Smith said.\n")
+    assert only_targets(found) == []
+
+
+def test_nobody_is_the_target_of_their_own_quote(targets):
+    text = "Tony Blair spoke. “Tony Blair will not resign,” Tony Blair said.\n"
+    assert all("Tony Blair" not in found for _, found in targets(text))
+
+
+# -- Norwegian -------------------------------------------------------------------------------
+
+
+def test_no_a_party_by_name(targets):
+    found = targets("– Arbeiderpartiet har ikke levert noe som helst, sier Erna Solberg.\n", "no")
+    assert any("Arbeiderpartiet" in t or "Arbeiderparti" in t for t in only_targets(found))
+
+
+def test_no_a_country_and_its_genitive(targets):
+    found = targets("– Kinas rolle er avgjørende, sier utenriksminister Espen Barth Eide.\n", "no")
+    assert only_targets(found) == ["China"]
+
+
+def test_no_a_person_in_the_genitive(targets):
+    text = (
+        "Jonas Gahr Støre holdt tale i Oslo mandag.\n"
+        "– Støres regjering har sviktet folk flest, sier Sylvi Listhaug.\n"
+    )
+    assert only_targets(targets(text, "no")) == ["Jonas Gahr Støre"]
+
+
+def test_no_a_role_in_the_definite_form(targets):
+    text = (
+        "Statsminister Jonas Gahr Støre var til stede på møtet.\n"
+        "– Statsministeren må gå av nå, sier Sylvi Listhaug.\n"
+    )
+    assert only_targets(targets(text, "no")) == ["Jonas Gahr Støre"]
+
+
+def test_no_a_pronoun_of_the_right_gender(targets):
+    text = (
+        "Erna Solberg la fram planen tirsdag.\n"
+        "– Hennes plan vil koste dyrt, sier Trygve Slagsvold Vedum.\n"
+    )
+    assert only_targets(targets(text, "no")) == ["Erna Solberg"]
+
+
+def test_no_a_capitalised_word_the_article_never_names_is_no_target(targets):
+    found = targets("– Regjeringen må komme på banen, sier Sylvi Listhaug.\n", "no")
+    assert only_targets(found) == []
