@@ -207,6 +207,7 @@ def test_unreachable_server_is_a_clear_error_not_a_hang(tmp_path):
     assert time.monotonic() - start < 10
 
 
+@pytest.mark.slow
 def test_train_py_exits_with_one_line_error(tmp_path):
     result = subprocess.run(
         [
@@ -248,6 +249,7 @@ def run_sweep(tmp_path, *overrides):
     return result, runs(tmp_path, "quotestance-stance-quotes")
 
 
+@pytest.mark.slow
 def test_sweep_is_a_parent_run_with_a_child_per_job(tmp_path):
     _, found = run_sweep(tmp_path, "model=majority,tfidf", "seed=1,2")
     parents = found[found["tags.mlflow.parentRunId"].isna()]
@@ -307,6 +309,7 @@ def test_run_logged_to_a_real_mlflow_server(tmp_path):
         server.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_joblib_launcher_runs_children_in_parallel_under_one_parent(tmp_path):
     result, found = run_sweep(
         tmp_path, "model=majority,tfidf", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"

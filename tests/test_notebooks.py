@@ -36,6 +36,7 @@ def test_notebooks_are_stored_without_outputs(name):
             assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
+@pytest.mark.slow
 def test_dataset_notebook_runs(monkeypatch):
     notebook = run("01_dataset.ipynb", {"QUOTESTANCE_DATASET": str(FIXTURE)}, monkeypatch)
     first = text_of(notebook.cells[1])
@@ -47,6 +48,7 @@ def test_dataset_notebook_runs(monkeypatch):
     )  # the stance map is drawn
 
 
+@pytest.mark.slow
 def test_compare_runs_notebook_runs(tmp_path, monkeypatch):
     from quotestance.experiments.train import train
 

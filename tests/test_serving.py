@@ -110,6 +110,7 @@ def test_export_refuses_to_overwrite(store, tmp_path):
     assert (out / "notes.txt").read_text() == "keep me"
 
 
+@pytest.mark.slow
 def test_onnx_gives_the_same_labels_and_is_used(store, tmp_path):
     uri, runs, _ = store
     out = tmp_path / "onnx"
