@@ -500,10 +500,11 @@ def test_a_bad_gold_line_leaves_the_built_dataset_in_place(tmp_path):
     built = {p.name: p.read_bytes() for p in processed.iterdir() if p.name in outputs}
     assert set(built) == outputs
     gold = project / "data" / "annotations" / "gold.jsonl"
+    bad_line = len(gold.read_text().splitlines()) + 1
     gold.write_text(gold.read_text() + "{not json\n")
     failed = run("dvc", "repro")
     assert failed.returncode != 0
-    assert "gold.jsonl:67: not valid JSON" in failed.stdout + failed.stderr
+    assert f"gold.jsonl:{bad_line}: not valid JSON" in failed.stdout + failed.stderr
     assert {p.name: p.read_bytes() for p in processed.iterdir() if p.name in outputs} == built
     for name in built:
         (processed / name).unlink()
