@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
 from quotestance.errors import QuotestanceError
 from quotestance.log import logger, progress_enabled, setup_logging
-
-if TYPE_CHECKING:
-    from quotestance.extract import Quote
 
 T = TypeVar("T")
 
@@ -54,53 +50,91 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes that parse articles (1: in this process) [default: the machine's cores]; "
+        "with --engine dask and no --address, the size of the local cluster.",
+    ),
+]
+Resume = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted run: skip the articles already written to --out "
+        "(listed in OUT.done).",
+    ),
+]
+Engine = Annotated[
+    str,
+    typer.Option(help="local (this machine) or dask (a Dask cluster: pip install '.[cluster]')."),
+]
+Address = Annotated[
+    str | None,
+    typer.Option(
+        envvar="DASK_SCHEDULER_ADDRESS",
+        help="The Dask scheduler, e.g. tcp://host:8786 (default: a local cluster).",
+    ),
+]
+
+
+def check_out(out: Path | None, articles: list[Path], force: bool, resume: bool) -> None:
+    """--out checked before any work: an existing file is refused without --force or
+    --resume."""
+    from quotestance.io import check_output
+
+    if out is not None:
+        check_output(out, articles, force=force or resume)
+
+
+def report_error(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
 @app.command()
 def extract(
     articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html).")],
     lang: Annotated[str, typer.Option(help="en, no or auto (detect per article).")] = "auto",
     out: Annotated[
-        Path | None, typer.Option(help="Write JSON Lines here (default: stdout).")
+        Path | None,
+        typer.Option(help="quotes.jsonl, .csv or .parquet (default: JSON Lines on stdout)."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing --out file.")
     ] = False,
     max_bytes: MaxBytes = None,
+    workers: Workers = None,
+    resume: Resume = False,
+    engine: Engine = "local",
+    address: Address = None,
 ) -> None:
     """Find every quote in ARTICLES with its speaker; one JSON object per quote."""
-    from quotestance.extract import extract_files
-    from quotestance.io import check_output, dumps_jsonl, write_jsonl
+    from quotestance.corpus import Output, Task, process_corpus, quote_columns
 
     if lang not in ("en", "no", "auto"):
         fail(f"--lang must be en, no or auto, not {lang!r}")
     try:
-        if out is not None:
-            check_output(out, articles, force=force)
+        check_out(out, articles, force, resume)
+        output = Output(out, resume=resume, columns=quote_columns())
+        summary = process_corpus(
+            articles,
+            Task("quotes", lang, max_bytes),
+            output,
+            engine=engine,
+            workers=workers,
+            address=address,
+            on_error=report_error,
+            progress=lambda items, n: with_progress(items, n, "extracting"),
+        )
     except QuotestanceError as exc:
         fail(str(exc))
-    records: list[dict] = []
-    failed = 0
-    results: Iterable[tuple[Path, list[Quote] | None, QuotestanceError | None]]
-    results = extract_files(articles, lang, max_bytes=max_bytes)
-    for path, quotes, error in with_progress(results, len(articles), "extracting"):
-        if error is not None:
-            failed += 1
-            typer.echo(f"error: {error}", err=True)
-            continue
-        assert quotes is not None
-        logger.debug("%s: %d quotes", path, len(quotes))
-        records.extend(q.to_dict() for q in quotes)
-    try:
-        if out is None:
-            sys.stdout.write(dumps_jsonl(records))
-        else:
-            write_jsonl(records, out, force=force)
-            logger.info(
-                "wrote %d quotes from %d articles to %s", len(records), len(articles) - failed, out
-            )
-    except QuotestanceError as exc:
-        fail(str(exc))
-    if failed:
-        typer.echo(f"error: {failed} of {len(articles)} files could not be read", err=True)
+    logger.info("%s%s", summary.line(), f" -> {out}" if out is not None else "")
+    if summary.counts.failed:
+        typer.echo(
+            f"error: {summary.counts.failed} of {len(articles)} files could not be read", err=True
+        )
         raise typer.Exit(1)
 
 
@@ -308,7 +342,7 @@ def predict(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="predictions.jsonl or .csv (default: JSON Lines on stdout)."),
+        typer.Option(help="predictions.jsonl, .csv or .parquet (default: JSON Lines on stdout)."),
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
     lang: Annotated[str, typer.Option(help="en, no or auto.")] = "auto",
@@ -317,22 +351,20 @@ def predict(
     ] = False,
     tracking_uri: UriOption = TRACKING_URI,
     max_bytes: MaxBytes = None,
+    workers: Workers = None,
+    resume: Resume = False,
+    engine: Engine = "local",
+    address: Address = None,
 ) -> None:
     """Who said what about whom, with stance: one row per (quote, target)."""
-    from quotestance.io import check_output
-    from quotestance.predict import (
-        Counts,
-        apply,
-        check_out_suffix,
-        load_predictor,
-        pairs_for,
-        write_predictions,
-    )
+    from quotestance.corpus import Output, Task, process_corpus
+    from quotestance.predict import COLUMNS, apply, check_out_suffix, load_predictor
 
+    # the workers (or the cluster) find the quotes and their targets, the expensive part;
+    # the models stay in this process, one copy, and label the rows in batches
     try:
+        check_out(out, articles, force, resume)
         check_out_suffix(out)
-        if out is not None:
-            check_output(out, articles, force=force)
         stance = load_predictor(model, "stance", tracking_uri)
         claim = None
         try:
@@ -341,26 +373,32 @@ def predict(
             if claim_model is not None:
                 raise
             logger.debug("no claim-type model: %s", exc)
-        rows: list[dict] = []
-        errors: list[str] = []
-        counts = Counts()
-        for path in with_progress(articles, len(articles), "predicting"):
-            found, bad, seen = pairs_for([path], lang, max_bytes=max_bytes)
-            apply(found, stance, "stance", batch_size)
+
+        output = Output(out, resume=resume, columns=COLUMNS)
+
+        def label(rows: list[dict]) -> None:
+            apply(rows, stance, "stance", batch_size)
             if claim is not None:
-                apply(found, claim, "claim_type", batch_size)
-            rows += found
-            errors += bad
-            counts.add(seen)
-        for error in errors:
-            typer.echo(f"error: {error}", err=True)
-        text = write_predictions(rows, out, force)
-        if text is not None:
-            sys.stdout.write(text)
-        logger.info("%s%s", counts.summary(), f" -> {out}" if out is not None else "")
+                apply(rows, claim, "claim_type", batch_size)
+
+        summary = process_corpus(
+            articles,
+            Task("pairs", lang, max_bytes),
+            output,
+            engine=engine,
+            workers=workers,
+            address=address,
+            transform=label,
+            batch_size=batch_size,
+            on_error=report_error,
+            progress=lambda items, n: with_progress(items, n, "predicting"),
+        )
     except QuotestanceError as exc:
         fail(str(exc))
-    if errors:
+    skipped = f"; {summary.skipped} skipped as already done" if summary.skipped else ""
+    where = f" -> {out}" if out is not None else ""
+    logger.info("%s%s%s", summary.counts.summary(), skipped, where)
+    if summary.counts.failed:
         raise typer.Exit(1)
 
 

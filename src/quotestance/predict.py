@@ -207,5 +207,5 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def check_out_suffix(out: Path | None) -> None:
-    if out is not None and out.suffix not in (".jsonl", ".json", ".csv"):
-        raise InputError(out, "--out must end in .jsonl or .csv")
+    if out is not None and out.suffix not in (".jsonl", ".json", ".csv", ".parquet"):
+        raise InputError(out, "--out must end in .jsonl, .csv or .parquet")
