@@ -24,6 +24,7 @@ class DataConfig:
     ranking: bool = False  # also rank within each group (document): MAP, as CLEF CheckThat!
     max_train_samples: int | None = None
     max_eval_samples: int | None = None
+    test_set: str = "rw"  # name=newsmtsc: rw (devtest_rw) or mt (devtest_mt); others ignore it
 
 
 @dataclass
@@ -37,6 +38,9 @@ class ModelConfig:
     target_aware: bool = True
     # both: give the model who speaks and for which side (speaker, affiliation)
     use_speaker: bool = False
+    # both: show which mention is the target (target_start/target_end): brackets around it
+    # for the transformer, the words left/right of it for TF-IDF (models/marking.py)
+    mark_target: bool = False
     # transformer
     pretrained: str = "all-MiniLM-L6-v2"  # a hub id, a local path, or the packaged default
     tiny: bool = False  # a small random BERT (tests and smoke runs)

@@ -1,6 +1,7 @@
 """Data for experiments: one table per split with ``text``, ``target``, ``speaker``,
 ``affiliation`` (the speaker's side: party, country), ``lang``, ``label`` (and ``group``, the
-article, debate or source an item came from)."""
+article, debate or source an item came from), and ``target_start``/``target_end``: the
+character offsets of the target's mention in ``text``, None where unknown."""
 
 from __future__ import annotations
 
@@ -15,8 +16,20 @@ import pandas as pd
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import DataConfig
 from quotestance.labels import TASKS, labels_for
+from quotestance.models.marking import mention_span, quote_span
 
-COLUMNS = ["text", "target", "speaker", "affiliation", "lang", "label", "group", "id"]
+COLUMNS = [
+    "text",
+    "target",
+    "speaker",
+    "affiliation",
+    "lang",
+    "label",
+    "group",
+    "id",
+    "target_start",
+    "target_end",
+]
 
 
 @dataclass
@@ -35,6 +48,12 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("speaker", "affiliation", "target"):
         frame[column] = frame[column].astype(object).fillna("")
+    for column in ("target_start", "target_end"):  # ints, None where unknown (not NaN)
+        frame[column] = pd.Series(
+            [None if pd.isna(v) else int(v) for v in frame[column]],
+            index=frame.index,
+            dtype=object,
+        )
     return frame
 
 
@@ -76,6 +95,13 @@ def load_quotes(cfg: DataConfig, task: str) -> list[Split]:
         r = json.loads(line)
         if r["label_source"] not in cfg.label_sources or not r.get(column):
             continue
+        # the mention's offsets are relative to the article; the model's text is the quote
+        span = quote_span(
+            r.get("segments") or [], r.get("target_start"), r.get("target_end"), r["text"]
+        )
+        mention = r.get("target_mention")
+        if span and mention and r["text"][span[0] : span[1]] != mention:
+            span = None
         rows.append(
             {
                 "text": r["text"],
@@ -86,6 +112,8 @@ def load_quotes(cfg: DataConfig, task: str) -> list[Split]:
                 "label": r[column],
                 "group": r["article_id"],
                 "id": r["pair_id"],
+                "target_start": span[0] if span else None,
+                "target_end": span[1] if span else None,
                 "split": r["split"],
                 "fold": r["fold"],
             }
@@ -262,12 +290,113 @@ def load_clef2019(cfg: DataConfig, task: str) -> list[Split]:
     return [Split(train, dev, read("test_annotated"))]
 
 
+# NewsMTSC polarity (the sentence's sentiment toward the target person) as stance
+NEWSMTSC_LABELS = {2.0: "against", 4.0: "neutral", 6.0: "favor"}
+NEWSMTSC_TEST_SETS = {"rw": "devtest_rw.jsonl", "mt": "devtest_mt.jsonl"}
+
+
+def _newsmtsc_article(gid: str) -> str:
+    """The article of a NewsMTSC id: ``allsides_<story>_<article>_...`` or
+    ``polusa_v1_<article>_...`` (the sentence index and the target follow)."""
+    return "_".join(gid.split("_")[:3])
+
+
+def _newsmtsc_file(path: Path) -> list[dict]:
+    """One NewsMTSC JSON Lines file: a sentence per line with its targets; a row per target."""
+    rows: list[dict] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not a readable UTF-8 file ({exc})") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(r, dict):
+            raise DataError(f"{where}: expected a JSON object with sentence_normalized, targets")
+        text, targets, gid = r.get("sentence_normalized"), r.get("targets"), r.get("primary_gid")
+        if not isinstance(text, str) or not text.strip():
+            raise DataError(f"{where}: sentence_normalized is missing or empty")
+        if not isinstance(gid, str) or not gid:
+            raise DataError(f"{where}: primary_gid is missing")
+        if not isinstance(targets, list) or not targets:
+            raise DataError(f"{where}: targets must be a non-empty list")
+        for k, t in enumerate(targets, 1):
+            if not isinstance(t, dict):
+                raise DataError(f"{where}: target {k} is not a JSON object")
+            polarity = t.get("polarity")
+            label = NEWSMTSC_LABELS.get(polarity) if isinstance(polarity, int | float) else None
+            if label is None:
+                raise DataError(
+                    f"{where}: target {k} has polarity {t.get('polarity')!r}; expected 2.0 "
+                    "(negative), 4.0 (neutral) or 6.0 (positive)"
+                )
+            span = mention_span(text, t.get("from"), t.get("to"))
+            mention = t.get("mention")
+            if span is None or not isinstance(mention, str):
+                raise DataError(
+                    f"{where}: target {k} needs a mention and from/to offsets inside the "
+                    f"sentence (0..{len(text)}), not from={t.get('from')!r} to={t.get('to')!r}"
+                )
+            if text[span[0] : span[1]] != mention:
+                raise DataError(
+                    f"{where}: target {k}'s mention {mention!r} is not at {span[0]}:{span[1]} "
+                    f"of the sentence ({text[span[0] : span[1]]!r} is)"
+                )
+            rows.append(
+                {
+                    "text": text,
+                    "target": mention,
+                    "speaker": "",
+                    "affiliation": "",
+                    "lang": "en",
+                    "label": label,
+                    "group": _newsmtsc_article(gid),
+                    "id": f"newsmtsc-{t.get('Input.gid') or f'{gid}-{k}'}",
+                    "target_start": span[0],
+                    "target_end": span[1],
+                }
+            )
+    return rows
+
+
+def load_newsmtsc(cfg: DataConfig, task: str) -> list[Split]:
+    """NewsMTSC (Hamborg & Donnay, EACL 2021): English news sentences, each target person's
+    mention with its offsets and the sentence's polarity toward it (negative, neutral,
+    positive read as against, neutral, favor). Train on the official train file, with dev
+    carved from it by article (``data.dev_fraction``, hashed article id, so every target of a
+    sentence and every sentence of an article fall on one side); test on ``data.test_set``:
+    ``rw`` (devtest_rw, the real-world distribution) or ``mt`` (devtest_mt, sentences with
+    two or more targets)."""
+    if task != "stance":
+        raise DataError(
+            "data=newsmtsc has stance (sentiment toward a person) labels; use task=stance"
+        )
+    if cfg.test_set not in NEWSMTSC_TEST_SETS:
+        raise DataError(f"data.test_set={cfg.test_set}: rw or mt")
+    folder = _folder(cfg, "newsmtsc")
+
+    def read(name: str) -> pd.DataFrame:
+        path = folder / name
+        if not path.is_file():
+            raise DataError(f"{path}: missing; the NewsMTSC folder holds {name}")
+        return _frame(_newsmtsc_file(path))
+
+    train, dev = _by_group_hash(read("train.jsonl"), cfg.dev_fraction, "newsmtsc")
+    return [Split(train, dev, read(NEWSMTSC_TEST_SETS[cfg.test_set]))]
+
+
 LOADERS: dict[str, Callable[[DataConfig, str], list[Split]]] = {
     "quotes": load_quotes,
     "semeval2016": load_semeval,
     "danish": load_danish,
     "claimbuster": load_claimbuster,
     "clef2019": load_clef2019,
+    "newsmtsc": load_newsmtsc,
 }
 
 
