@@ -1,6 +1,7 @@
 """The one artifact contract for every model: an MLflow pyfunc model.
 
-Input: a table with ``text`` and ``target`` (``speaker``, ``affiliation`` and ``lang``
+Input: a table with ``text`` and ``target`` (``speaker``, ``affiliation``, ``lang`` and
+``target_start``/``target_end``, the mention's character offsets in ``text`` as whole numbers,
 optional). Output: the
 predicted ``label`` and one ``prob_<label>`` column per label, in the order of
 ``quotestance.labels``. The model folder (``save``/``load`` of models.base) travels inside the
@@ -22,7 +23,8 @@ except ImportError:  # pragma: no cover - mlflow is a dependency
     _Base = object
 
 INPUT_COLUMNS = ("text", "target")
-OPTIONAL_COLUMNS = ("speaker", "affiliation", "lang")
+OFFSET_COLUMNS = ("target_start", "target_end")  # integers; empty where unknown
+OPTIONAL_COLUMNS = ("speaker", "affiliation", "lang", *OFFSET_COLUMNS)
 
 
 def output_frame(labels: tuple[str, ...], proba: Any) -> pd.DataFrame:
@@ -52,6 +54,8 @@ def prepare_input(frame: pd.DataFrame) -> pd.DataFrame:
     for column in OPTIONAL_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
+    for column in OFFSET_COLUMNS:  # a float column with gaps takes "" only as object
+        frame[column] = frame[column].astype(object)
     return frame.fillna("")
 
 

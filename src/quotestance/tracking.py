@@ -217,11 +217,22 @@ class Tracker:
         import mlflow.pyfunc
         from mlflow.models import ModelSignature
         from mlflow.types import ColSpec, Schema, TensorSpec
+        from mlflow.types.schema import AnyType
 
-        from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS, package_dir
+        from quotestance.artifact import (
+            INPUT_COLUMNS,
+            OFFSET_COLUMNS,
+            OPTIONAL_COLUMNS,
+            package_dir,
+        )
 
         inputs: list[ColSpec | TensorSpec] = [ColSpec("string", c) for c in INPUT_COLUMNS]
-        inputs += [ColSpec("string", c, required=False) for c in OPTIONAL_COLUMNS]
+        # offsets: MLflow's long refuses a column with gaps and double refuses int64, so "any";
+        # the model reads whole numbers and treats anything else as unknown (models/marking.py)
+        inputs += [
+            ColSpec(AnyType() if c in OFFSET_COLUMNS else "string", c, required=False)
+            for c in OPTIONAL_COLUMNS
+        ]
         outputs: list[ColSpec | TensorSpec] = [ColSpec("string", "label")]
         outputs += [ColSpec("double", c) for c in output.columns if c.startswith("prob_")]
         info = mlflow.pyfunc.log_model(

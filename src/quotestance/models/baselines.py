@@ -3,8 +3,9 @@
 The TF-IDF model is target-aware: besides the words of the quote it sees each word paired with
 the target ("united_states|concerned"), so the same sentence can get a different stance toward
 China and toward the United States. With ``use_speaker`` it also sees who speaks and for which
-side ("speaker__naser_khader", "affiliation__venstre"). Saved with skops (no arbitrary pickled
-code on load).
+side ("speaker__naser_khader", "affiliation__venstre"); with ``mark_target``, the words left
+and right of the target's mention ("L1__condemned", "R1__over"), so two targets of one sentence
+differ. Saved with skops (no arbitrary pickled code on load).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sklearn.svm import LinearSVC
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 from quotestance.models.base import EpochCallback, QuoteModel, speakers
+from quotestance.models.marking import context_words, spans
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -101,6 +103,15 @@ class TfidfModel(QuoteModel):
 
     def _inputs(self, frame: pd.DataFrame) -> pd.DataFrame:
         words = target_words(frame) if self.cfg.target_aware else frame["text"].str.lower()
+        if self.cfg.mark_target:
+            around = [
+                " ".join(context_words(str(t), span))
+                for t, span in zip(frame["text"], spans(frame), strict=True)
+            ]
+            words = pd.Series(
+                [f"{w} {a}".rstrip() for w, a in zip(words, around, strict=True)],
+                index=frame.index,
+            )
         inputs = pd.DataFrame({"words": words.values, "text": frame["text"].values})
         if self.cfg.use_speaker:
             inputs["who"] = speaker_words(frame).values
