@@ -184,6 +184,14 @@ def test_transformer_pairs_target_with_speaker_and_side():
 
 def test_model_input_takes_affiliation_as_optional_column():
     frame = prepare_input(pd.DataFrame({"text": ["x"], "target": ["China"]}))
-    assert list(frame.columns) == ["text", "target", "speaker", "affiliation", "lang"]
-    with pytest.raises(ValueError, match="speaker, affiliation, lang optional"):
+    assert list(frame.columns) == [
+        "text",
+        "target",
+        "speaker",
+        "affiliation",
+        "lang",
+        "target_start",
+        "target_end",
+    ]
+    with pytest.raises(ValueError, match="speaker, affiliation, lang, target_start, target_end"):
         prepare_input(pd.DataFrame({"text": ["x"]}))

@@ -119,7 +119,8 @@ def test_smoke_run_per_model_lands_in_mlflow(tmp_path, model):
     }
     assert "config.yaml" in {a.path for a in client.list_artifacts(result["run_id"])}
     inputs = client.get_run(result["run_id"]).inputs.dataset_inputs
-    assert {i.dataset.name for i in inputs} == {"quotes-train", "quotes-test"}
+    # a folds run: the model logged is refitted on every labelled row
+    assert {i.dataset.name for i in inputs} == {"quotes-all", "quotes-test"}
     model_uri = f"runs:/{result['run_id']}/model"
     import pandas as pd
 

@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from quotestance.cli_models import models_app
 from quotestance.errors import QuotestanceError
 from quotestance.log import logger, progress_enabled, setup_logging
 
@@ -431,7 +432,10 @@ def report(
     )
 
 
-for _group in (app, dataset_app, annotate_app):
+app.add_typer(models_app, name="models", help="Prepare pretrained checkpoints offline.")
+
+
+for _group in (app, dataset_app, annotate_app, models_app):
     for _command in _group.registered_commands:
         # the whole first line of the docstring in the command list, never cut with "..."
         if _command.callback is not None and _command.callback.__doc__:

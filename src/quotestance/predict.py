@@ -171,7 +171,18 @@ def apply(
 ) -> None:
     if not rows:
         return
-    frame = pd.DataFrame(rows)[[*INPUT_COLUMNS, *OPTIONAL_COLUMNS]].fillna("")
+    from quotestance.models.marking import quote_span
+
+    frame = pd.DataFrame(rows).reindex(columns=[*INPUT_COLUMNS, *OPTIONAL_COLUMNS])
+    # the model reads the target's mention relative to the quote's text, not the article
+    spans = [
+        quote_span(r.get("segments") or [], r.get("target_start"), r.get("target_end"), r["text"])
+        for r in rows
+    ]
+    frame["target_start"] = pd.array([s[0] if s else None for s in spans], dtype="Int64")
+    frame["target_end"] = pd.array([s[1] if s else None for s in spans], dtype="Int64")
+    text_columns = [c for c in frame.columns if c not in ("target_start", "target_end")]
+    frame[text_columns] = frame[text_columns].astype(object).fillna("")
     for start in range(0, len(frame), batch_size):
         part = frame.iloc[start : start + batch_size]
         proba = model.predict_proba(part)
