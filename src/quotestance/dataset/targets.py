@@ -23,10 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from quotestance.entities import Entity, EntityTable, load_entities
+from quotestance.extract.gender import first_names, pronoun_genders, title_genders
 from quotestance.extract.names import capitalised_names
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
-from quotestance.lexicon import read_list, read_table, resource_dir
+from quotestance.lexicon import read_list, resource_dir
 
 
 @dataclass(frozen=True)
@@ -307,24 +308,6 @@ def article_people(analysis: Analysis) -> tuple[list[Person], dict[str, str]]:
     people = [Person(p.name, p.start, genders.get(p.name)) for p in people]
     unique = {role: next(iter(names)) for role, names in roles.items() if len(names) == 1}
     return people, unique
-
-
-@functools.cache
-def title_genders(lang: str) -> dict[str, str]:
-    rows = read_table(resource_dir() / lang / "gendered_words.tsv", ("word", "gender"))
-    return {word.lower(): gender for _n, (word, gender) in rows}
-
-
-@functools.cache
-def first_names() -> dict[str, str]:
-    rows = read_table(resource_dir() / "first_names.tsv", ("name", "gender"))
-    return {name.lower(): gender for _n, (name, gender) in rows}
-
-
-@functools.cache
-def pronoun_genders(lang: str) -> dict[str, str]:
-    rows = read_table(resource_dir() / lang / "target_person_pronouns.tsv", ("word", "gender"))
-    return {word.lower(): gender for _n, (word, gender) in rows}
 
 
 def people_targets(
