@@ -1,6 +1,23 @@
 """English extraction: one test per pattern, on sentence shapes from wire copy."""
 
+import pytest
 from conftest import only
+
+from quotestance.extract import extract_file
+
+
+@pytest.fixture
+def extract_cues(tmp_path):
+    """``extract_cues(text, cues)``: the English quotes of the given cue classes."""
+    counter = iter(range(10_000))
+
+    def run(text: str, cues) -> list:
+        path = tmp_path / f"cues{next(counter)}.txt"
+        path.write_text(text, encoding="utf-8")
+        return extract_file(path, "en", cues=cues)
+
+    return run
+
 
 # -- direct quotes, every mark style --------------------------------------------------------
 
@@ -393,3 +410,236 @@ def test_first_person_outside_quotes_is_not_resolved(extract):
         )
     )
     assert q.speaker_mention == "I" and q.speaker is None
+
+
+# -- cue classes: what kind of attribution a quote is -----------------------------------------
+
+EVERY_CLASS = ("speech", "written", "thought", "plan", "source", "question")
+
+
+def test_every_record_has_a_cue_class(extract_cues):
+    qs = extract_cues(
+        "Mr Brown said the budget would help working families.\n"
+        "Mrs Beckett wrote that the plan had been rushed through the Commons.\n"
+        "Mr Kennedy believes the government has lost the trust of the voters on Iraq.\n"
+        "Mr Howard promised to cut taxes for working families before the election.\n"
+        "A study found that one in four children lives in poverty in the north.\n"
+        "Mr Smith asked whether the minister would resign over the affair.\n"
+        "A statement from the ministry said the talks would resume next week.",
+        EVERY_CLASS,
+    )
+    assert [(q.cue, q.cue_class) for q in qs] == [
+        ("said", "speech"),
+        ("wrote", "written"),
+        ("believes", "thought"),
+        ("promised", "plan"),
+        ("found", "source"),
+        ("asked", "question"),
+        ("said", "written"),  # a statement speaks: written
+    ]
+
+
+def test_default_cues_leave_out_plans_and_questions(extract):
+    qs = extract(
+        "Mr Brown said the budget would help working families.\n"
+        "Mr Howard promised to cut taxes for working families before the election.\n"
+        "Mr Smith asked whether the minister would resign over the affair.",
+        "en",
+    )
+    assert [q.cue_class for q in qs] == ["speech"]
+
+
+def test_speech_only(extract_cues):
+    qs = extract_cues(
+        "Mr Brown said the budget would help working families.\n"
+        "Mr Kennedy believes the government has lost the trust of the voters on Iraq.",
+        ["speech"],
+    )
+    assert [q.cue for q in qs] == ["said"]
+
+
+def test_an_unknown_cue_class_is_an_error(extract_cues):
+    with pytest.raises(ValueError, match="unknown cue class 'spoken'"):
+        extract_cues("Mr Brown said the budget would help working families.", ["spoken"])
+
+
+def test_according_to_a_person_is_speech_and_to_a_report_a_source(extract):
+    qs = extract(
+        "According to Mr Brown, the budget will help working families this year.\n"
+        "According to the report, more than half of the courses were full in May.",
+        "en",
+    )
+    assert [q.cue_class for q in qs] == ["speech", "source"]
+
+
+# -- speech-like verbs that report no speech --------------------------------------------------
+
+
+def test_a_scene_shown_is_not_a_quote(extract):
+    assert extract("The film shows Mr Howard laughing with supporters at a rally in Kent.") == []
+
+
+def test_an_infinitive_under_prefer_is_not_the_subjects_belief(extract):
+    assert (
+        extract("Mr Howard would prefer voters to believe that the economy is in trouble.") == []
+    )
+
+
+def test_an_object_under_prefer_to_admit_is_not_a_quote(extract):
+    assert (
+        extract(
+            "Many in France would prefer Turkey to admit that the killings of Armenians "
+            "were genocide."
+        )
+        == []
+    )
+
+
+def test_declined_to_comment_is_not_a_quote(extract_cues):
+    assert (
+        extract_cues(
+            "A spokesman for the company declined to comment on the allegations made in the "
+            "report.",
+            EVERY_CLASS,
+        )
+        == []
+    )
+
+
+def test_disclosed_a_claim_is_not_a_quote(extract):
+    assert (
+        extract("The newspaper disclosed a claim that ministers had ignored the warnings.") == []
+    )
+
+
+def test_a_question_put_to_the_speaker_is_not_their_quote(extract_cues):
+    qs = extract_cues(
+        "Asked why he thought the warnings were not there, Mr Blair said the intelligence "
+        "had been wrong.",
+        EVERY_CLASS,
+    )
+    assert [(q.cue_class, q.speaker) for q in qs] == [("question", None), ("speech", "Tony Blair")]
+    assert qs[1].text == "the intelligence had been wrong"
+
+
+def test_a_question_keeps_its_named_asker(extract_cues):
+    qs = extract_cues(
+        "Asked by the BBC's John Humphrys whether he would resign, Mr Blair said he would not "
+        "step down before the election.",
+        EVERY_CLASS,
+    )
+    assert [(q.cue_class, q.speaker) for q in qs] == [
+        ("question", "John Humphrys"),
+        ("speech", "Tony Blair"),
+    ]
+
+
+def test_a_reporters_question_is_left_out_by_default(extract):
+    q = only(
+        extract(
+            "Asked why he thought the warnings were not there, Mr Blair said the "
+            "intelligence had been wrong."
+        )
+    )
+    assert q.speaker == "Tony Blair" and q.text == "the intelligence had been wrong"
+
+
+# -- speakers: gender, nearest subject, titles, paragraphs ------------------------------------
+
+
+def test_she_is_the_woman_named_before_not_the_last_man(extract):
+    q = only(
+        extract(
+            "Mr Kennedy met Mr Brown on Monday. Mrs Beckett joined them later.\n"
+            "“We are united on this,” she said."
+        )
+    )
+    assert q.speaker == "Beckett"
+
+
+def test_she_is_never_a_mr(extract):
+    q = only(
+        extract(
+            "Mrs Thatcher met Mr Fox at the conference. She said the party had to win back "
+            "the trust of voters."
+        )
+    )
+    assert q.speaker == "Margaret Thatcher"
+
+
+def test_he_is_the_nearest_subject_of_his_gender(extract):
+    q = only(
+        extract(
+            "Gordon Brown opened the debate. Mr Blair, who arrived late, spoke to reporters.\n"
+            "“This is a good budget for the country,” he said."
+        )
+    )
+    assert q.speaker == "Tony Blair"
+
+
+def test_he_stays_with_the_speaker_when_a_woman_is_named_between(extract):
+    qs = extract(
+        "“We will cut taxes,” Michael Howard said. Theresa May, the party chairman, spoke "
+        "next.\n“Nobody believes the prime minister any more,” he said."
+    )
+    assert [q.speaker for q in qs] == ["Michael Howard", "Michael Howard"]
+
+
+def test_first_names_say_the_gender(extract):
+    qs = extract(
+        "Sharron Storer met Tony Blair outside the hospital.\n"
+        "“You don't do anything to help anybody,” she told him."
+    )
+    assert only(qs).speaker == "Sharron Storer"
+
+
+def test_hyphenated_and_multi_word_titles(extract):
+    qs = extract(
+        "Tory co-chairman Liam Fox said the government had failed on crime and immigration.\n"
+        "US vice-president Dick Cheney said the troops would stay in Iraq as long as needed.\n"
+        "Deputy prime minister John Prescott said the plans would go ahead next year."
+    )
+    assert [q.speaker for q in qs] == ["Liam Fox", "Dick Cheney", "John Prescott"]
+
+
+def test_a_surname_that_is_a_demonym_is_the_person(extract):
+    qs = extract(
+        "Billionaire Mark Cuban said on Sunday that Trump was unfit for office.\n"
+        "Cuban said he would back Cruz in a race between the two."
+    )
+    assert [q.speaker for q in qs] == ["Mark Cuban", "Mark Cuban"]
+
+
+def test_a_surname_that_is_a_rank_after_mr(extract):
+    q = only(
+        extract(
+            "John Major campaigned in 1992 on a soapbox.\n"
+            "Mr Major says: “He wanted to look like a prime minister.”"
+        )
+    )
+    assert q.speaker == "John Major"
+
+
+def test_a_nickname_in_quote_marks_is_not_part_of_the_name(extract):
+    q = only(
+        extract(
+            "Former CIA operative John “Tig” Tiegen said the decision had put lives in danger."
+        )
+    )
+    assert q.speaker == "John Tiegen"
+
+
+def test_the_speaker_of_the_paragraph_before_carries_into_a_quote_paragraph(extract):
+    qs = extract(
+        "Baroness Jay said the reforms were long overdue.\n"
+        "“I wasn't at Cambridge, and I never claimed to be.”"
+    )
+    assert [q.speaker for q in qs] == ["Baroness Jay", "Baroness Jay"]
+
+
+def test_no_carry_when_someone_else_is_named_in_between(extract):
+    qs = extract(
+        "Baroness Jay said the reforms were long overdue. Michael Howard disagreed.\n"
+        "“I wasn't at Cambridge, and I never claimed to be.”"
+    )
+    assert [q.speaker for q in qs] == ["Baroness Jay", None]

@@ -229,3 +229,55 @@ def test_dash_paragraph_continued_in_a_paragraph_closing_with_attribution(extrac
     )
     assert [q.speaker for q in qs] == ["Kari Holm", "Kari Holm"]
     assert [q.kind for q in qs] == ["direct", "indirect"]
+
+
+# -- cue classes and speech-like verbs that report no speech ----------------------------------
+
+
+def test_cue_classes(extract):
+    qs = extract(
+        "Forsker Ola Nordmann mener at sanksjonene ikke vil ha noen effekt på regimet.\n"
+        "Ifølge en ny rapport fra Statistisk sentralbyrå har ledigheten økt kraftig i år.",
+        "no",
+    )
+    assert [q.cue_class for q in qs if q.cue == "mener"] == ["thought"]
+    source = [q for q in qs if q.cue == "Ifølge"]
+    assert [(q.cue_class, q.speaker_mention) for q in source] == [
+        ("source", "en ny rapport fra Statistisk sentralbyrå")
+    ]
+
+
+def test_a_promise_is_a_plan_and_left_out_by_default(extract, tmp_path):
+    from quotestance.extract import extract_file
+
+    text = "Fylkesordfører Anne Hansen lover å kutte ventetiden for pasientene i regionen."
+    assert extract(text, "no") == []
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    q = only(extract_file(path, "no", cues=["plan"]))
+    assert (q.cue_class, q.speaker) == ("plan", "Anne Hansen")
+
+
+def test_expected_to_say_is_not_a_quote(extract):
+    assert (
+        extract(
+            "Statsminister Jonas Gahr Støre forventes å si at regjeringen vil legge fram en ny "
+            "plan for nordområdene.",
+            "no",
+        )
+        == []
+    )
+
+
+def test_asked_to_comment_is_not_the_subjects_quote(extract):
+    assert (
+        extract(
+            "Statsminister Jonas Gahr Støre ble bedt om å kommentere saken, men ønsket ikke det.",
+            "no",
+        )
+        == []
+    )
+
+
+def test_declining_to_comment_is_not_a_quote(extract):
+    assert extract("Kommunen avviser å kommentere at skolen skal legges ned neste år.", "no") == []

@@ -8,7 +8,8 @@ the file and line.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +18,19 @@ from quotestance.errors import InputError
 LANGUAGES = ("en", "no")
 FRAMES = ("say", "object", "appeal", "commit", "as")
 REFERENTS = ("person", "group", "thing", "self")
+# What kind of attribution a quote is (resources/<lang>/cue_classes.tsv): said, written,
+# believed, planned, found by a document, or asked.
+CUE_CLASSES = ("speech", "written", "thought", "plan", "source", "question")
+CUE_CLASS_AS = ("cue", "speaker")
+# The classes extraction keeps unless told otherwise: what a news reader takes for a quote.
+# Speech and writing are quotes in every corpus; a finding of a report or poll is cited the
+# way a person is ("according to the report", "a study found"); a belief given to a named or
+# described source ("Officials worry that", "Kennedy believes", "mener") is, in news copy,
+# the view that source put to the reporter, and readers read it as what they said. Plans and
+# intentions ("promised to", "wants to") report what someone will do rather than a claim,
+# and a question ("asked why") claims nothing: PolNeAR counts both as attributions, quote
+# corpora do not, so they are kept only when asked for (``cues=``).
+DEFAULT_CUES = frozenset({"speech", "written", "thought", "source"})
 
 
 def resource_dir() -> Path:
@@ -91,6 +105,18 @@ class Lexicon:
     pronouns: dict[str, str]
     source_nouns: frozenset[str]
     colon_labels: frozenset[str]
+    cue_classes: dict[str, str] = field(default_factory=dict)  # lemma or phrase -> class
+    speaker_classes: dict[str, str] = field(default_factory=dict)  # head noun -> class
+
+    def cue_class(self, cue: str) -> str:
+        """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
+        low = " ".join(cue.lower().split())
+        if low in self.cue_classes:
+            return self.cue_classes[low]
+        verb = self.verbs.get(low)
+        if verb is not None and verb.lemma in self.cue_classes:
+            return self.cue_classes[verb.lemma]
+        return "speech"
 
     @property
     def max_verb_words(self) -> int:
@@ -134,6 +160,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
                 path, f"unknown referent {ref!r}; expected one of {REFERENTS}", number
             )
         pronouns[pronoun.lower()] = ref
+    cue_classes, speaker_classes = read_cue_classes(base / "cue_classes.tsv")
     return Lexicon(
         lang=lang,
         verbs=verbs,
@@ -143,4 +170,48 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         pronouns=pronouns,
         source_nouns=frozenset(s.lower() for s in read_list(base / "source_nouns.txt")),
         colon_labels=frozenset(s.lower() for s in read_list(base / "colon_labels.txt")),
+        cue_classes=cue_classes,
+        speaker_classes=speaker_classes,
     )
+
+
+def read_cue_classes(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(cue -> class, speaker noun -> class) from a ``word, class, as`` table. A folder
+    without the file gives no classes: every cue is speech."""
+    cues: dict[str, str] = {}
+    speakers: dict[str, str] = {}
+    if not path.exists():
+        return cues, speakers
+    for number, (word, cls, kind) in read_table(path, ("word", "class", "as")):
+        if cls not in CUE_CLASSES:
+            raise InputError(
+                path, f"unknown cue class {cls!r}; expected one of {CUE_CLASSES}", number
+            )
+        if kind not in CUE_CLASS_AS:
+            raise InputError(
+                path, f"unknown 'as' {kind!r}; expected one of {CUE_CLASS_AS}", number
+            )
+        table = cues if kind == "cue" else speakers
+        key = " ".join(word.lower().split())
+        if key in table and table[key] != cls:
+            raise InputError(path, f"{word!r} is listed twice with different classes", number)
+        table[key] = cls
+    return cues, speakers
+
+
+def cue_set(cues: Collection[str] | None) -> frozenset[str]:
+    """The cue classes to keep: ``None`` is ``DEFAULT_CUES``; an unknown class is an error."""
+    if cues is None:
+        return DEFAULT_CUES
+    if isinstance(cues, str):
+        cues = [c for c in cues.split(",") if c.strip()]
+    chosen = frozenset(c.strip().lower() for c in cues)
+    unknown = sorted(chosen - set(CUE_CLASSES))
+    if unknown:
+        raise ValueError(
+            f"unknown cue class {', '.join(map(repr, unknown))}; expected some of "
+            f"{', '.join(CUE_CLASSES)}"
+        )
+    if not chosen:
+        raise ValueError(f"no cue class given; expected some of {', '.join(CUE_CLASSES)}")
+    return chosen

@@ -147,19 +147,114 @@ def negated(tok) -> bool:
     )
 
 
+# Verbs of wanting, preferring and making whose infinitive is not speech of their subject:
+# "would prefer Turkey to admit ...", "wants to say", "forced him to admit".
+WANTING = frozenset(
+    {
+        "prefer",
+        "want",
+        "like",
+        "love",
+        "wish",
+        "need",
+        "force",
+        "allow",
+        "persuade",
+        "encourage",
+        "invite",
+        "pressure",
+        "press",
+        "push",
+        "get",
+        "make",
+        "help",
+        "cause",
+        "require",
+        "try",
+        "attempt",
+        "dare",
+    }
+)
+# What a refusal to speak refuses: "declined to comment", "refused to discuss it".
+NO_COMMENT = frozenset({"comment", "discuss", "elaborate", "speculate", "say", "answer", "talk"})
+
+
+def not_speech(tok, verb: Verb, lex: Lexicon) -> bool:
+    """A speech-like verb that reports no speech of the subject it has: a passive ("is
+    expected to be close", "Asked why ..."), an infinitive under a verb of wanting or
+    preferring ("would prefer Turkey to admit ..."), a refusal to speak ("declined to
+    comment") and a scene rather than a claim ("The film shows Mr Howard laughing")."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
+        return True
+    if (
+        tok.tag_ == "VBN"
+        and tok.dep_ in ("advcl", "acl", "amod")
+        and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
+    ):
+        return True  # "Asked why ...": a question put to the subject of the main verb
+    head = tok.head
+    if (
+        tok.dep_ in ("xcomp", "ccomp")
+        and head is not tok
+        and head.lemma_.lower() in WANTING
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    ):
+        return True
+    if verb.lemma in ("decline", "refuse") and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in NO_COMMENT for c in tok.children
+    ):
+        return True
+    clauses = [c for c in tok.children if c.dep_ == "ccomp"]
+    return bool(
+        verb.lemma in ("show", "find", "see", "reveal")
+        and clauses
+        and all(
+            c.tag_ in ("VBG", "VBN")
+            and not any(g.dep_ in ("aux", "auxpass", "mark") for g in c.children)
+            for c in clauses
+        )
+    )
+
+
+def asked_by(tok, sent: Sentence) -> Mention | None:
+    """The asker of a question put to someone else: "Asked by the BBC's John Humphrys ...";
+    None where the text does not name one (the reporter)."""
+    for child in tok.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return mention_for(objs[0], sent)
+    return None
+
+
+def cue_class_of(tok, verb: Verb, lex: Lexicon) -> str:
+    """The class of a verb cue: the lexicon's, with "asked X to ..." a request (speech)."""
+    cls = lex.cue_class(verb.lemma)
+    children = {c.dep_ for c in tok.children}
+    if cls == "question" and children & {"xcomp", "dobj"} and "ccomp" not in children:
+        return "speech"
+    return cls
+
+
 def subject_of(tok):
     """The subject of a verb, climbing through participles and coordination ("..., saying")."""
     seen = 0
     while tok is not None and seen < 4:
-        for child in tok.children:
-            if child.dep_ in SUBJECTS:
-                if (
-                    child.lower_ in ("that", "this")
-                    and tok.i + 1 < len(tok.doc)
-                    and tok.doc[tok.i + 1].is_punct
-                ):
-                    return None  # "That said, ..."
-                return child
+        subjects = [c for c in tok.children if c.dep_ in SUBJECTS]
+        left = [c for c in subjects if c.i < tok.i]
+        if len(subjects) > 1 and left:
+            # "US vice-president Dick Cheney said": the hyphen splits the subject in the
+            # parse; the subject is the one next to the verb
+            subjects = [left[-1]]
+        if subjects:
+            child = subjects[0]
+            if (
+                child.lower_ in ("that", "this")
+                and tok.i + 1 < len(tok.doc)
+                and tok.doc[tok.i + 1].is_punct
+            ):
+                return None  # "That said, ..."
+            return child
         if tok.dep_ in INHERIT_DEPS and tok.head is not tok:
             tok = tok.head
             seen += 1
@@ -301,6 +396,8 @@ def attribute_direct(
             verb = verb_of(tok, lex)
             if verb is None or verb.frame == "appeal" or negated(tok):
                 continue
+            if not_speech(tok, verb, lex):
+                continue
             distance = pos - end if pos >= end else start - pos
             if best is None or distance < best[0]:
                 best = (distance, tok, verb, sent)
@@ -368,6 +465,33 @@ def find_indirect(
             cue_span = (pos, sent.tok_end(tok))
             if cue_span in used_cues:
                 continue
+            if cue_class_of(tok, verb, lex) == "question" and tok.tag_ == "VBN":
+                # "Asked why he thought ..., Mr Blair said ...": the question is the asker's
+                # (named or not), never the answerer's
+                asked = [
+                    t
+                    for c in tok.children
+                    if c.dep_ in ("ccomp", "xcomp", "prep")
+                    and c.dep_ != "agent"
+                    and c.lower_ != "by"
+                    for t in c.subtree
+                ]
+                segments = segments_of(sorted(asked, key=lambda t: t.i), sent)
+                if segments and not any(c.dep_ == "nsubj" for c in tok.children):
+                    found.append(
+                        Candidate(
+                            kind="indirect",
+                            segments=segments,
+                            cue=tok.text,
+                            cue_span=cue_span,
+                            mention=asked_by(tok, sent),
+                            sentence=(sent.start, sent.end),
+                            cue_class="question",
+                        )
+                    )
+                continue
+            if not_speech(tok, verb, lex):
+                continue
             subject = subject_of(tok)
             if subject is None or subject.lower_ in ("it", "there"):
                 continue
@@ -386,17 +510,26 @@ def find_indirect(
                     mention=mention_for(subject, sent),
                     sentence=(sent.start, sent.end),
                     frame=verb.frame,
+                    cue_class=cue_class_of(tok, verb, lex),
                 )
             )
     return found
 
 
 def person_names(sentences: list[Sentence]) -> list[tuple[int, str]]:
+    return [(pos, name) for pos, name, _subject in person_mentions(sentences)]
+
+
+def person_mentions(sentences: list[Sentence]) -> list[tuple[int, str, bool]]:
+    """The parse's PERSON names, with whether each is the subject of its sentence's main
+    verb ("Mr Blair, who arrived late, spoke to reporters"), not of a reported clause."""
     names = []
     for sent in sentences:
         for ent in sent.ents:
             if ent.label_ == "PERSON":
-                names.append((sent.offset + ent.start_char, ent.text))
+                root = ent.root
+                subject = root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT"
+                names.append((sent.offset + ent.start_char, ent.text, subject))
     return names
 
 

@@ -46,6 +46,11 @@ ABBREVIATIONS = {
     "sep",
 }
 AUXILIARIES = {"har", "hadde", "vil", "skal", "kan", "må", "ville", "skulle", "kunne", "er", "ble"}
+# A speech verb after these is passive: "ble bedt om å kommentere" is a request put to the
+# subject, not the subject's words.
+PASSIVE = frozenset({"ble", "blir", "blitt", "bli"})
+# What a refusal to speak refuses: "avviser å kommentere", "nekter å uttale seg".
+NO_COMMENT = frozenset({"kommentere", "uttale", "svare", "si", "forklare", "utdype"})
 ADVERBS = {
     "også",
     "ikke",
@@ -200,8 +205,8 @@ class NorwegianAttribution:
                 and not (w.low == "fra" and core and core[-1].low in self.lex.source_nouns)
             ):
                 break
-            if core and self._verb_at(ws, j) is not None:
-                break
+            if core and (self._verb_at(ws, j) is not None or w.low in AUXILIARIES):
+                break  # "ifølge en ny rapport fra SSB har ...": the verb ends the source
             core.append(w)
             if len(core) >= 8:
                 break
@@ -425,6 +430,8 @@ class NorwegianAttribution:
             after = i + n
             while after < len(ws) and ws[after].low in ADVERBS:
                 after += 1
+            if self._not_speech(ws, i, after):
+                continue
             left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
             # ", mener X." — inverted attribution closing reported speech
             if i > 0 and ws[i - 1].text == ",":
@@ -458,6 +465,19 @@ class NorwegianAttribution:
                 self._cand(ws[content_start].start, end_word.end, cue, mention, sentence, verb)
             )
         return found
+
+    def _not_speech(self, ws: list[Word], i: int, after: int) -> bool:
+        """A speech verb that reports no speech of its subject: a passive ("ble bedt om å
+        kommentere", "blir spurt om"), a verb of wanting or expecting in the s-passive before
+        it ("forventes å si") or a refusal to speak ("avviser å kommentere saken")."""
+        k = i - 1
+        while k >= 0 and ws[k].low in ADVERBS:
+            k -= 1
+        if k >= 0 and (
+            ws[k].low in PASSIVE or (ws[k].low == "å" and k > 0 and ws[k - 1].low.endswith("es"))
+        ):
+            return True
+        return after + 1 < len(ws) and ws[after].low == "å" and ws[after + 1].low in NO_COMMENT
 
     def _ifolge(self, ws: list[Word], i: int, sentence: tuple[int, int]) -> Candidate | None:
         j = i + (2 if ws[i].low == "i" else 1)

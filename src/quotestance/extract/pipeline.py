@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from quotestance.extract.norwegian import NorwegianAttribution
 from quotestance.extract.norwegian import sentences as no_sentences
 from quotestance.extract.schema import Candidate, Mention, NamedMention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
-from quotestance.lexicon import Lexicon, load_lexicon
+from quotestance.lexicon import Lexicon, cue_set, load_lexicon
 
 WORDS = re.compile(r"\w+")
 MIN_DIRECT_WORDS = 4
@@ -55,6 +55,8 @@ def is_direct(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
     n = len(WORDS.findall(inner))
     if n == 0:
         return False
+    if n == 1 and _inside_name(text, q):
+        return False
     if adjacent_cue(text, q, lex) and (n >= 2 or q.marks[-1][1] >= 0):
         return True
     if n < MIN_DIRECT_WORDS:
@@ -64,6 +66,16 @@ def is_direct(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
     if re.search(r"[.,!?…:;]\s*$", inner) or re.search(r"[.!?]\s+\S", inner):
         return True
     return opens_sentence(text, q, sentences, lex)
+
+
+def _inside_name(text: str, q: Quoted) -> bool:
+    """A nickname inside a name: John “Tig” Tiegen (capitalised words on both sides)."""
+    before = re.search(r"([\w’'-]+)\s+$", text[max(0, q.marks[0][0] - 40) : q.marks[0][0]])
+    close = q.marks[-1][1]
+    after = re.match(r"\W?\s+([\w’'-]+)", text[close : close + 40]) if close >= 0 else None
+    return bool(
+        before and after and before.group(1)[:1].isupper() and after.group(1)[:1].isupper()
+    )
 
 
 def opens_sentence(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
@@ -191,9 +203,10 @@ def _candidates_en(
     lex = resolver.lex
     sents = english.parse(article.text, paragraphs)
     where = english.sentence_spans(sents)
-    for pos, name in english.person_names(sents):
-        resolver.add_name(pos, name)
     quoted_spans = Spans(seg for q in quoted for seg in q.segments)
+    for pos, name, subject in english.person_mentions(sents):
+        # a subject inside quote marks is the speaker's topic, never a pronoun's referent
+        resolver.add_name(pos, name, subject and not quoted_spans.contains(pos))
 
     def attribute(q: Quoted) -> Attribution:
         return english.attribute_direct(q.segments, sents, where, lex, quoted_spans)
@@ -424,11 +437,37 @@ class Analysis:
         return self.resolver.person_name(mention, position)
 
 
-def extract_article(article: Article) -> list[Quote]:
-    return analyse_article(article).quotes
+def cue_class(cand: Candidate, res: Resolved, text: str, lex: Lexicon) -> str:
+    """What kind of attribution a candidate is (``lexicon.CUE_CLASSES``): its cue's class,
+    unless a document or finding speaks ("a statement said": written, "a study found":
+    source); "according to" a person is what they said."""
+    if cand.cue_class is not None:
+        cls = cand.cue_class
+    elif not cand.cue or cand.cue == ":":
+        cls = "speech"
+    else:
+        cls = lex.cue_class(cand.cue)
+    m = cand.mention
+    if m is not None and cls == "speech":
+        words = text[m.start : m.end].lower().split()
+        if words and words[-1] in lex.speaker_classes and res.speaker_type != "person":
+            cls = lex.speaker_classes[words[-1]]
+    if cls == "source" and res.speaker_type == "person" and not res.description:
+        cls = "speech"
+    return cls
 
 
-def analyse_article(article: Article) -> Analysis:
+def extract_article(article: Article, cues: Collection[str] | None = None) -> list[Quote]:
+    """The quotes of an article whose cue class is in ``cues`` (``None``: the default
+    classes, ``lexicon.DEFAULT_CUES``; e.g. ``{"speech", "written"}`` or every class in
+    ``lexicon.CUE_CLASSES``)."""
+    return analyse_article(article, cues).quotes
+
+
+def analyse_article(article: Article, cues: Collection[str] | None = None) -> Analysis:
+    """Quotes (of the cue classes in ``cues``, as ``extract_article``), names and register.
+    Speakers are resolved over every class, so the choice never changes a speaker."""
+    keep = cue_set(cues)
     lex = load_lexicon(article.lang)
     entities = load_entities()
     resolver = SpeakerResolver(article.lang, lex, entities, article.text)
@@ -509,6 +548,29 @@ def analyse_article(article: Article) -> Analysis:
             and paragraph_of(nxt.start) - paragraph_of(cand.end) <= 1
         ):
             resolved[i] = nres
+    # a quote paragraph with no attribution of its own and none after it continues the
+    # speaker of the paragraph just before, when nobody else is named in between
+    named_at = sorted(
+        {at for at, _name, _subject in resolver.people}
+        | {nm.start for nm in extra["names"] if nm.label not in ("GPE", "LOC", "FAC")}
+    )
+    for i in range(1, len(candidates)):
+        cand, prev, pres = candidates[i], candidates[i - 1], resolved[i - 1]
+        if (
+            resolved[i].speaker is None
+            and cand.mention is None
+            and cand.kind == "direct"
+            and cand.opens
+            and pres.speaker
+            and pres.speaker_type == "person"
+            and paragraph_of(cand.start) - paragraph_of(prev.end) == 1
+            and paragraph_of(prev.start) == paragraph_of(prev.end)
+            and not any(
+                prev.end <= at < cand.start
+                for at in named_at[bisect_left(named_at, prev.end) :][:1]
+            )
+        ):
+            resolved[i] = Resolved(**{**pres.__dict__})
 
     # one affiliation per speaker; unnamed roles linked to the one named speaker that fits
     by_speaker: dict[str, Resolved] = {}
@@ -549,6 +611,9 @@ def analyse_article(article: Article) -> Analysis:
     seen: Counter[str] = Counter()
     sentences: Spans = extra["sentences"]
     for cand, res in zip(candidates, resolved, strict=True):
+        cls = cue_class(cand, res, article.text, resolver.lex)
+        if cls not in keep:
+            continue
         segments = [_clean_segment(article.text, s, e) for s, e in cand.segments]
         segments = [(s, e) for s, e in segments if e > s]
         if not segments:
@@ -583,6 +648,7 @@ def analyse_article(article: Article) -> Analysis:
                 affiliation=res.affiliation,
                 affiliation_qid=res.affiliation_qid,
                 cue=cand.cue or None,
+                cue_class=cls,
                 sentence=article.text[s_start:s_end],
                 sentence_start=s_start,
                 sentence_end=s_end,
@@ -595,33 +661,50 @@ def analyse_article(article: Article) -> Analysis:
 
 
 def extract_file(
-    path: str | Path, lang: str = "auto", max_bytes: int | None = None
+    path: str | Path,
+    lang: str = "auto",
+    max_bytes: int | None = None,
+    cues: Collection[str] | None = None,
 ) -> list[Quote]:
-    """The quotes of one article file; ``max_bytes`` as for ``read_article``."""
-    return extract_article(read_article(path, lang, max_bytes=max_bytes))
+    """The quotes of one article file; ``max_bytes`` as for ``read_article``, ``cues`` as
+    for ``extract_article``."""
+    return extract_article(read_article(path, lang, max_bytes=max_bytes), cues)
 
 
-def analyse_file(path: str | Path, lang: str = "auto", max_bytes: int | None = None) -> Analysis:
+def analyse_file(
+    path: str | Path,
+    lang: str = "auto",
+    max_bytes: int | None = None,
+    cues: Collection[str] | None = None,
+) -> Analysis:
     """The quotes, names and speaker register of one article file."""
-    return analyse_article(read_article(path, lang, max_bytes=max_bytes))
+    return analyse_article(read_article(path, lang, max_bytes=max_bytes), cues)
 
 
 def extract_files(
-    paths: list[Path], lang: str = "auto", max_bytes: int | None = None
+    paths: list[Path],
+    lang: str = "auto",
+    max_bytes: int | None = None,
+    cues: Collection[str] | None = None,
 ) -> Iterator[tuple[Path, list[Quote] | None, InputError | None]]:
     """Each file's quotes, or the error that stopped it; one bad file never stops the rest.
-    ``max_bytes``: the size limit of each file, as for ``read_article``."""
-    for path, analysis, error in analyse_files(paths, lang, max_bytes):
+    ``max_bytes``: the size limit of each file, as for ``read_article``; ``cues`` as for
+    ``extract_article``."""
+    for path, analysis, error in analyse_files(paths, lang, max_bytes, cues):
         yield path, analysis.quotes if analysis is not None else None, error
 
 
 def analyse_files(
-    paths: list[Path], lang: str = "auto", max_bytes: int | None = None
+    paths: list[Path],
+    lang: str = "auto",
+    max_bytes: int | None = None,
+    cues: Collection[str] | None = None,
 ) -> Iterator[tuple[Path, Analysis | None, InputError | None]]:
     """Each file's analysis, or the error that stopped it, as ``extract_files``."""
     max_article_bytes(max_bytes)  # a bad limit is one error, not one per file
+    cue_set(cues)  # and so is an unknown cue class
     for path in paths:
         try:
-            yield path, analyse_file(path, lang, max_bytes=max_bytes), None
+            yield path, analyse_file(path, lang, max_bytes=max_bytes, cues=cues), None
         except InputError as exc:
             yield path, None, exc

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 KINDS = ("direct", "indirect", "mixed")
+# the cue classes are lexicon.CUE_CLASSES: speech, written, thought, plan, source, question
 SPEAKER_TYPES = ("person", "organisation", "country", "unknown")
 
 
@@ -37,6 +38,7 @@ class Candidate:
     inherit: bool = False  # no attribution of its own: continues the previous quote's speaker
     opens: bool = True  # a direct quote that opens its sentence (or follows a colon)
     fragments: list[str] = field(default_factory=list)
+    cue_class: str | None = None  # set where the language module knows it; else from the cue
 
     @property
     def start(self) -> int:
@@ -67,6 +69,7 @@ class Quote:
     affiliation: str | None
     affiliation_qid: str | None
     cue: str | None
+    cue_class: str
     sentence: str
     sentence_start: int
     sentence_end: int

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from quotestance.entities import Entity, EntityTable
+from quotestance.extract.gender import name_gender, pronoun_genders
 from quotestance.lexicon import Lexicon
 
 DETERMINERS = {
@@ -66,6 +68,12 @@ GROUP_WORDS = {
     "no": {"landene", "partene", "lederne", "de to", "begge", "to"},
 }
 TOKEN = re.compile(r"[\w][\w.'’-]*")
+# A nickname in quote marks inside a name: John “Tig” Tiegen
+NICKNAME = re.compile(r"\s[“\"‘][^”\"’\s]{1,20}[”\"’](?=\s)")
+# What a hyphen joins to a title and leaves a title: co-chairman, vice-president
+TITLE_PREFIXES = frozenset({"co", "vice", "deputy", "ex", "acting", "under", "joint"})
+# Honorifics that can stand before a surname that is also a title word ("Mr Major")
+HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame"})
 
 
 # Lower-case words inside names ("Ursula von der Leyen"), never a role word.
@@ -133,12 +141,19 @@ class NameRegister:
         if len(name_key(name)) >= 2 and name not in self._known:
             self._append(position, name)
 
-    def full_name(self, short: str, position: int) -> str | None:
+    def full_name(
+        self, short: str, position: int, keep: Callable[[str], bool] | None = None
+    ) -> str | None:
+        """The full name a short one stands for: the last registered before ``position``
+        (else the first after) of those holding its words, and passing ``keep`` if given
+        ("Mrs Clinton": a woman's name, not "Bill Clinton")."""
         key = set(name_key(short))
         if not key:
             return None
         rarest = min(key, key=lambda w: len(self._with_word.get(w, ())))
         matches = [self.names[i] for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
+        if keep is not None:
+            matches = [m for m in matches if keep(m[1])]
         if not matches:
             return None
         before = [m for m in matches if m[0] <= position]
@@ -162,6 +177,12 @@ class SpeakerResolver:
         self.text = text
         self.register = NameRegister()
         self.last: dict[str, Resolved] = {}
+        self.last_at: dict[str, int] = {}  # where the remembered speaker was named
+        # every person named (as written, without titles) and whether it is the subject of
+        # its sentence, in text order, for the pronouns that refer to one of them
+        self.people: list[tuple[int, str, bool]] = []
+        self.genders: dict[str, str] = {}  # canonical person name -> "m" or "f"
+        self.pronoun_gender = pronoun_genders(lang)
 
     # -- pieces -----------------------------------------------------------------------------
     def _strip_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
@@ -182,7 +203,9 @@ class SpeakerResolver:
                 )
                 if place is not None and place.type == "person":
                     place = None  # a person's name is the name, not a leading place
-                if phrase.lower() in self.lex.titles:
+                if phrase.lower() in self.lex.titles or (
+                    n == 1 and self._is_title(phrase.lower())
+                ):
                     titled = True
                 elif not (
                     place is not None
@@ -200,7 +223,15 @@ class SpeakerResolver:
             else:
                 break
         rest, before, inner = self._inner_titles(tokens[i:])
-        return rest, stripped + before, titled or inner
+        stripped += before
+        if (
+            not rest
+            and len(stripped) >= 2
+            and stripped[-2].lower() in HONORIFICS
+            and is_capitalised(stripped[-1])
+        ):
+            rest, stripped = stripped[-1:], stripped[:-1]  # "Mr Major": a surname, not a rank
+        return rest, stripped, titled or inner
 
     def _inner_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
         """A title or role word further in: "Tory co-chairman Liam Fox", "Wednesday Mr
@@ -210,11 +241,21 @@ class SpeakerResolver:
             low = tokens[k].lower()
             if low in PARTICLES:
                 continue
-            if low in self.lex.titles or not is_capitalised(tokens[k]):
+            if self._is_title(low) or not is_capitalised(tokens[k]):
                 cut, titled = k + 1, titled or low in self.lex.titles
             elif k + 2 < len(tokens) and f"{low} {tokens[k + 1].lower()}" in self.lex.titles:
                 cut, titled = k + 2, True
         return tokens[cut:], tokens[:cut], titled
+
+    def _is_title(self, word: str) -> bool:
+        """A title word, hyphenated ones included: "co-chairman", "vice-president"."""
+        if word in self.lex.titles:
+            return True
+        parts = word.split("-")
+        return len(parts) > 1 and (
+            " ".join(parts) in self.lex.titles
+            or (parts[-1] in self.lex.titles and parts[0] in TITLE_PREFIXES)
+        )
 
     def _affiliation(
         self, phrase: str, exclude: str, orgs: list[str]
@@ -230,15 +271,72 @@ class SpeakerResolver:
                 return org, None
         return None, None
 
-    def add_name(self, position: int, mention: str) -> None:
+    def add_name(self, position: int, mention: str, subject: bool = False) -> None:
         """A person's name found in the text goes into the register without its titles and
         leading words ("Mr Brown" -> "Brown", "Wednesday Mr Blair" -> "Blair"), so that only
-        full names ("Gordon Brown") are there to complete a surname."""
-        tokens = TOKEN.findall(mention)
+        full names ("Gordon Brown") are there to complete a surname. ``subject``: the name is
+        the subject of its sentence's main verb (a pronoun after it may refer to it)."""
+        tokens = TOKEN.findall(NICKNAME.sub(" ", f" {mention} "))
         name_tokens, stripped, _titled = self._inner_titles(tokens)
         if name_tokens and all(is_capitalised(t) for t in name_tokens):
             offset = mention.find(name_tokens[0]) if stripped else 0
-            self.register.add(position + max(offset, 0), " ".join(name_tokens))
+            at = position + max(offset, 0)
+            name = " ".join(name_tokens)
+            self.register.add(at, name)
+            before = self.text[max(0, at - 12) : at]
+            gender = name_gender(" ".join(tokens), self.lang, before)
+            canonical = self._canonical(name, at, gender)
+            self.people.append((at, canonical, subject))
+            if gender is not None:
+                self.genders.setdefault(canonical, gender)
+
+    def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
+        """A person as a speaker mention of them resolves: the article's full name, else the
+        entity table's ("Obama" -> "Barack Obama"), else the name as written; of ``gender``
+        where the mention says it ("Mrs Clinton" is not "Bill Clinton")."""
+        full = self.register.full_name(name, position, self._of_gender(gender))
+        if full:
+            return full
+        entity = self.entities.lookup(name, self.lang)
+        return entity.name if entity is not None and entity.type == "person" else name
+
+    def _of_gender(self, gender: str | None) -> Callable[[str], bool] | None:
+        if gender is None:
+            return None
+        return lambda full: self._gender(full) in (None, gender)
+
+    def _gender(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        return self.genders.get(name) or name_gender(name, self.lang)
+
+    def _pronoun(self, gender: str | None, position: int) -> Resolved | None:
+        """The person a gendered pronoun at ``position`` refers to: a person named as the
+        subject of a sentence since the last speaker, if of the pronoun's gender; else the
+        last speaker, unless the text says it is of the other gender; else the nearest
+        person before of the pronoun's gender. None where no one fits."""
+        last = self.last.get("person")
+        since = self.last_at.get("person", -1) if last is not None else -1
+        if gender is None:
+            return last
+        fits = last is not None and self._gender(last.speaker) in (None, gender)
+        for at, full, subject in reversed(self.people):
+            if at >= position or at <= since:
+                continue
+            if subject and self._gender(full) == gender:
+                if last is not None and full == last.speaker:
+                    return last
+                return Resolved(full, "person")
+        if fits:
+            return last
+        for at, full, _subject in reversed(self.people):
+            if at < position and self._gender(full) == gender:
+                return Resolved(full, "person")
+        if last is None:
+            named = self.register.last_before(position)
+            if named is not None and self._gender(named) in (None, gender):
+                return Resolved(named, "person")
+        return None
 
     def person_name(self, mention: str, position: int) -> tuple[str, bool] | None:
         """The canonical name of a person named in the text (not necessarily a speaker), as a
@@ -270,24 +368,40 @@ class SpeakerResolver:
             ref = self.lex.pronouns[low]
             if ref == "self":  # the writer, or a speaker inside a quote: not resolved here
                 return Resolved(None, "unknown")
+            if ref == "person":
+                gender = self.pronoun_gender.get(low)
+                referent = self._pronoun(gender, position)
+                if referent is None:
+                    return Resolved(None, "unknown")
+                if referent.speaker and gender and referent.speaker_type == "person":
+                    self.genders.setdefault(referent.speaker, gender)
+                if referent is self.last.get("person"):
+                    return Resolved(**{**referent.__dict__})
+                return self._remember(referent, position=position)
             previous = self.last.get(ref)
             if previous is None and ref == "group":
                 previous = self.last.get("thing")
-            if previous is None and ref == "person":
-                last = self.register.last_before(position)
-                if last is not None:
-                    return self._remember(Resolved(last, "person"))
             if previous is not None:
                 return Resolved(**{**previous.__dict__})
             return Resolved(None, "unknown", collective=ref != "person")
-        # a whole mention that is a known country or organisation
+        # a whole mention that is a known country or organisation, unless it is the surname
+        # of a person the article names ("Mark Cuban" ... "Cuban said", not Cuba)
+        surname = (
+            " " not in text
+            and is_capitalised(text)
+            and self.register.full_name(text, position) is not None
+        )
         entity = self.entities.lookup(text, self.lang) or self.entities.lookup(
             re.sub(r"^(the|The)\s+", "", text), self.lang
         )
+        if surname and entity is not None and entity.type != "person":
+            entity = None
         if entity is not None:
-            return self._entity(entity)
-        tokens = TOKEN.findall(text)
-        name_tokens, _stripped, titled = self._strip_titles(tokens)
+            return self._entity(entity, position)
+        tokens = TOKEN.findall(NICKNAME.sub(" ", f" {text} "))
+        name_tokens, stripped, titled = self._strip_titles(tokens)
+        if surname and entity is None:
+            name_tokens, stripped, titled = tokens, [], True
         name = " ".join(name_tokens)
         if (
             name_tokens
@@ -300,13 +414,19 @@ class SpeakerResolver:
             )
         ):
             entity = self.entities.lookup(name, self.lang)
+            if surname and entity is not None and entity.type != "person":
+                entity = None
             if entity is not None:
-                return self._entity(entity)
-            full = self.register.full_name(name, position) or name
+                return self._entity(entity, position)
+            gender = name_gender(" ".join([*stripped[-1:], *name_tokens]), self.lang)
+            full = self.register.full_name(name, position, self._of_gender(gender)) or name
             self.register.add(position, full)
+            if gender is not None:
+                self.genders.setdefault(full, gender)
             aff, aff_qid = self._affiliation(phrase, full, orgs)
             return self._remember(
-                Resolved(full, "person", affiliation=aff, affiliation_qid=aff_qid)
+                Resolved(full, "person", affiliation=aff, affiliation_qid=aff_qid),
+                position=position,
             )
         # a plural or group: "the US and Seoul", "USA, Sør-Korea og Japan"
         parts = [p for p in re.split(r",\s*|\s+(?:and|og)\s+", text) if p]
@@ -349,9 +469,9 @@ class SpeakerResolver:
         )
         if collective:
             return self._remember(resolved, group=True)
-        return self._remember(resolved) if is_role else resolved
+        return self._remember(resolved, position=position) if is_role else resolved
 
-    def _entity(self, entity: Entity) -> Resolved:
+    def _entity(self, entity: Entity, position: int | None = None) -> Resolved:
         country = self.entities.country_of(entity)
         if entity.type == "person":
             return self._remember(
@@ -361,7 +481,8 @@ class SpeakerResolver:
                     speaker_qid=entity.qid or None,
                     affiliation=country.name if country else None,
                     affiliation_qid=country.qid if country else None,
-                )
+                ),
+                position=position,
             )
         resolved = Resolved(
             entity.name,
@@ -374,6 +495,11 @@ class SpeakerResolver:
         self.last["thing"] = resolved
         return resolved
 
-    def _remember(self, resolved: Resolved, group: bool = False) -> Resolved:
-        self.last["group" if group else "person"] = resolved
+    def _remember(
+        self, resolved: Resolved, group: bool = False, position: int | None = None
+    ) -> Resolved:
+        key = "group" if group else "person"
+        self.last[key] = resolved
+        if position is not None:
+            self.last_at[key] = position
         return resolved
