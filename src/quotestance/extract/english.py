@@ -179,7 +179,7 @@ WANTING = frozenset(
 NO_COMMENT = frozenset({"comment", "discuss", "elaborate", "speculate", "say", "answer", "talk"})
 
 
-def not_speech(tok, verb: Verb, lex: Lexicon) -> bool:
+def not_speech(tok, verb: Verb, lex: Lexicon, direct: bool = False) -> bool:
     """A speech-like verb that reports no speech of the subject it has: a passive ("is
     expected to be close", "Asked why ..."), an infinitive under a verb of wanting or
     preferring ("would prefer Turkey to admit ..."), a refusal to speak ("declined to
@@ -187,7 +187,8 @@ def not_speech(tok, verb: Verb, lex: Lexicon) -> bool:
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
         return True
     if (
-        tok.tag_ == "VBN"
+        not direct
+        and tok.tag_ == "VBN"
         and tok.dep_ in ("advcl", "acl", "amod")
         and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
     ):
@@ -396,7 +397,7 @@ def attribute_direct(
             verb = verb_of(tok, lex)
             if verb is None or verb.frame == "appeal" or negated(tok):
                 continue
-            if not_speech(tok, verb, lex):
+            if not_speech(tok, verb, lex, direct=True):
                 continue
             distance = pos - end if pos >= end else start - pos
             if best is None or distance < best[0]:
@@ -405,6 +406,8 @@ def attribute_direct(
         return None, "", None, sentence
     _d, tok, verb, sent = best
     subject = subject_of(tok)
+    if subject is None and tok.dep_ == "acl" and tok.head.pos_ == "PROPN":
+        subject = tok.head  # "Writer Neil Coppendale, from West Sussex, asked: “...”" misparsed
     if subject is None:
         # "..., said Chinese envoy Liu" parsed with the name as object
         for child in tok.children:

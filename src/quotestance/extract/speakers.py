@@ -185,6 +185,9 @@ class SpeakerResolver:
         self.pronoun_gender = pronoun_genders(lang)
 
     # -- pieces -----------------------------------------------------------------------------
+        # the people a title was written before ("Chancellor Gordon Brown"), for "the
+        # chancellor said" later on: title -> [(position, canonical name)]
+        self.roles: dict[str, list[tuple[int, str]]] = {}
     def _strip_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
         """(name tokens, stripped words, whether a title word was seen): titles, determiners,
         lower-case words and leading places or demonyms ("North Korean leader") go."""
@@ -293,6 +296,13 @@ class SpeakerResolver:
     def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
         """A person as a speaker mention of them resolves: the article's full name, else the
         entity table's ("Obama" -> "Barack Obama"), else the name as written; of ``gender``
+            title = [w.lower() for w in tokens[: len(tokens) - len(name_tokens)]]
+            lead = re.findall(r"[\w-]+", self.text[max(0, position - 30) : position].lower())
+            for n in (3, 2, 1):
+                phrase = " ".join([*lead, *title][-n:])
+                if len([*lead, *title]) >= n and self._is_title(phrase):
+                    self.roles.setdefault(phrase, []).append((at, canonical))
+                    break
         where the mention says it ("Mrs Clinton" is not "Bill Clinton")."""
         full = self.register.full_name(name, position, self._of_gender(gender))
         if full:
@@ -463,6 +473,12 @@ class SpeakerResolver:
             "unknown",
             collective=collective,
             affiliation=aff,
+        # "the chancellor": the one person the article named with that title before
+        role = re.sub(r"^the\s+", "", low)
+        if role != low and role in self.roles:
+            named = {name for at, name in self.roles[role] if at < position}
+            if len(named) == 1:
+                return self._remember(Resolved(named.pop(), "person"), position=position)
             affiliation_qid=aff_qid,
             description=True,
             role=is_role and not collective,
