@@ -182,12 +182,12 @@ class SpeakerResolver:
         # its sentence, in text order, for the pronouns that refer to one of them
         self.people: list[tuple[int, str, bool]] = []
         self.genders: dict[str, str] = {}  # canonical person name -> "m" or "f"
-        self.pronoun_gender = pronoun_genders(lang)
-
-    # -- pieces -----------------------------------------------------------------------------
         # the people a title was written before ("Chancellor Gordon Brown"), for "the
         # chancellor said" later on: title -> [(position, canonical name)]
         self.roles: dict[str, list[tuple[int, str]]] = {}
+        self.pronoun_gender = pronoun_genders(lang)
+
+    # -- pieces -----------------------------------------------------------------------------
     def _strip_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
         """(name tokens, stripped words, whether a title word was seen): titles, determiners,
         lower-case words and leading places or demonyms ("North Korean leader") go."""
@@ -290,12 +290,6 @@ class SpeakerResolver:
             gender = name_gender(" ".join(tokens), self.lang, before)
             canonical = self._canonical(name, at, gender)
             self.people.append((at, canonical, subject))
-            if gender is not None:
-                self.genders.setdefault(canonical, gender)
-
-    def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
-        """A person as a speaker mention of them resolves: the article's full name, else the
-        entity table's ("Obama" -> "Barack Obama"), else the name as written; of ``gender``
             title = [w.lower() for w in tokens[: len(tokens) - len(name_tokens)]]
             lead = re.findall(r"[\w-]+", self.text[max(0, position - 30) : position].lower())
             for n in (3, 2, 1):
@@ -303,6 +297,12 @@ class SpeakerResolver:
                 if len([*lead, *title]) >= n and self._is_title(phrase):
                     self.roles.setdefault(phrase, []).append((at, canonical))
                     break
+            if gender is not None:
+                self.genders.setdefault(canonical, gender)
+
+    def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
+        """A person as a speaker mention of them resolves: the article's full name, else the
+        entity table's ("Obama" -> "Barack Obama"), else the name as written; of ``gender``
         where the mention says it ("Mrs Clinton" is not "Bill Clinton")."""
         full = self.register.full_name(name, position, self._of_gender(gender))
         if full:
@@ -457,6 +457,12 @@ class SpeakerResolver:
                     ),
                     group=True,
                 )
+        # "the chancellor": the one person the article named with that title before
+        role = re.sub(r"^the\s+", "", low)
+        if role != low and role in self.roles:
+            named = {name for at, name in self.roles[role] if at < position}
+            if len(named) == 1:
+                return self._remember(Resolved(named.pop(), "person"), position=position)
         # an unnamed source: a description, a document, a group
         words = low.split()
         head = words[-1] if words else ""
@@ -473,12 +479,6 @@ class SpeakerResolver:
             "unknown",
             collective=collective,
             affiliation=aff,
-        # "the chancellor": the one person the article named with that title before
-        role = re.sub(r"^the\s+", "", low)
-        if role != low and role in self.roles:
-            named = {name for at, name in self.roles[role] if at < position}
-            if len(named) == 1:
-                return self._remember(Resolved(named.pop(), "person"), position=position)
             affiliation_qid=aff_qid,
             description=True,
             role=is_role and not collective,
