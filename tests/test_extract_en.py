@@ -643,3 +643,18 @@ def test_no_carry_when_someone_else_is_named_in_between(extract):
         "“I wasn't at Cambridge, and I never claimed to be.”"
     )
     assert [q.speaker for q in qs] == ["Baroness Jay", None]
+
+
+def test_a_thing_that_indicates_is_the_writers_inference(extract):
+    assert (
+        extract(
+            "Clinton's aggressive attack on Trump indicates she is pivoting to a general "
+            "election campaign."
+        )
+        == []
+    )
+
+
+def test_a_poll_that_shows_is_a_source(extract):
+    q = only(extract("The Reuters/Ipsos poll showed Clinton doing better than in other polls."))
+    assert q.cue_class == "source" and q.cue == "showed"

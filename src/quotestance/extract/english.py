@@ -179,7 +179,7 @@ WANTING = frozenset(
 NO_COMMENT = frozenset({"comment", "discuss", "elaborate", "speculate", "say", "answer", "talk"})
 
 
-def not_speech(tok, verb: Verb, lex: Lexicon, direct: bool = False) -> bool:
+def not_speech(tok, verb: Verb, lex: Lexicon, direct: bool = False, subject=None) -> bool:
     """A speech-like verb that reports no speech of the subject it has: a passive ("is
     expected to be close", "Asked why ..."), an infinitive under a verb of wanting or
     preferring ("would prefer Turkey to admit ..."), a refusal to speak ("declined to
@@ -206,6 +206,8 @@ def not_speech(tok, verb: Verb, lex: Lexicon, direct: bool = False) -> bool:
     ):
         return True
     clauses = [c for c in tok.children if c.dep_ == "ccomp"]
+    if subject is not None and subject.lower_ in lex.speaker_classes:
+        return False  # "a poll shows Clinton leading": a finding, not a scene
     return bool(
         verb.lemma in ("show", "find", "see", "reveal")
         and clauses
@@ -215,6 +217,60 @@ def not_speech(tok, verb: Verb, lex: Lexicon, direct: bool = False) -> bool:
             for c in clauses
         )
     )
+
+
+# Verbs that, said of a thing, are the writer's inference: "Clinton's attack indicates she is
+# pivoting", "the move suggests ..." (unless the thing is a document or a finding: "reports
+# suggest", "a poll shows", which cue_classes.tsv lists as speakers).
+INFERENCE = frozenset({"indicate", "suggest", "show", "signal", "mean", "reveal", "imply"})
+
+
+def inference(tok, verb: Verb, subject, sent: Sentence, lex: Lexicon) -> bool:
+    """A verb of showing with a thing for subject that is neither a document nor a finding
+    nor a group of people: not speech."""
+    if verb.lemma not in INFERENCE or subject.pos_ != "NOUN":
+        return False
+    if subject.lower_ in lex.speaker_classes or subject.lower_ in lex.source_nouns:
+        return False
+    people = any(e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in sent.ents if subject in e)
+    return not people and subject.lemma_.lower() not in PERSON_NOUNS
+
+
+# Common nouns for people, whose "suggests" is speech: "the minister suggested that ..."
+PERSON_NOUNS = frozenset(
+    {
+        "official",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "expert",
+        "analyst",
+        "critic",
+        "source",
+        "aide",
+        "adviser",
+        "advisor",
+        "leader",
+        "president",
+        "senator",
+        "candidate",
+        "governor",
+        "lawmaker",
+        "campaign",
+        "government",
+        "party",
+        "researcher",
+        "economist",
+        "voter",
+        "respondent",
+        "nominee",
+        "percent",
+        "majority",
+        "minority",
+        "member",
+    }
+)
 
 
 def asked_by(tok, sent: Sentence) -> Mention | None:
@@ -493,10 +549,12 @@ def find_indirect(
                         )
                     )
                 continue
-            if not_speech(tok, verb, lex):
-                continue
             subject = subject_of(tok)
             if subject is None or subject.lower_ in ("it", "there"):
+                continue
+            if not_speech(tok, verb, lex, subject=subject):
+                continue
+            if inference(tok, verb, subject, sent, lex):
                 continue
             tokens = content_tokens(tok, verb, sent)
             if not tokens:
