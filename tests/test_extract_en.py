@@ -658,3 +658,18 @@ def test_a_thing_that_indicates_is_the_writers_inference(extract):
 def test_a_poll_that_shows_is_a_source(extract):
     q = only(extract("The Reuters/Ipsos poll showed Clinton doing better than in other polls."))
     assert q.cue_class == "source" and q.cue == "showed"
+
+
+def test_a_participle_after_a_with_clause_takes_its_subject(extract):
+    q = only(
+        extract(
+            "The trouble began on the show, with Maria Hutchings marching up to him, saying "
+            "“Tony, that's rubbish” as she tried to complain about the school."
+        )
+    )
+    assert q.speaker == "Maria Hutchings"
+
+
+def test_a_participle_after_the_subject_is_part_of_it(extract):
+    q = only(extract("Trump was best able to handle the issue, those surveyed said."))
+    assert q.speaker_mention == "those surveyed"

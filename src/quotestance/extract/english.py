@@ -313,6 +313,17 @@ def subject_of(tok):
                 return None  # "That said, ..."
             return child
         if tok.dep_ in INHERIT_DEPS and tok.head is not tok:
+            if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+                # "..., with Maria Hutchings marching up to him, saying ...": the subject of
+                # the absolute clause just before the participle
+                for prep in reversed([c for c in tok.head.children if c.i < tok.i]):
+                    if prep.dep_ == "prep" and prep.lower_ == "with":
+                        for clause in prep.children:
+                            if clause.dep_ == "pcomp" and clause.tag_ == "VBG":
+                                found = [c for c in clause.children if c.dep_ in SUBJECTS]
+                                if found:
+                                    return found[0]
+                        break
             tok = tok.head
             seen += 1
             continue
@@ -337,6 +348,13 @@ def mention_for(subject, sent: Sentence, whole: bool = True) -> Mention:
             right = max(right, child.right_edge, key=lambda t: t.i)
         if child.dep_ in ("compound", "flat") and child.i > right.i:
             right = child
+        if (
+            child.dep_ == "acl"
+            and child.tag_ == "VBN"
+            and child.i == right.i + 1
+            and not list(child.children)
+        ):
+            right = child  # "those surveyed", "people polled"
     left = subject.left_edge if whole else subject
     doc = subject.doc
     span = doc[left.i : right.i + 1]
