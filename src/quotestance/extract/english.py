@@ -184,8 +184,11 @@ def not_speech(tok, verb: Verb, lex: Lexicon, direct: bool = False, subject=None
     expected to be close", "Asked why ..."), an infinitive under a verb of wanting or
     preferring ("would prefer Turkey to admit ..."), a refusal to speak ("declined to
     comment") and a scene rather than a claim ("The film shows Mr Howard laughing")."""
-    if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
-        return True
+    if any(
+        c.dep_ == "nsubjpass" or (c.dep_ == "auxpass" and c.lower_ not in ("'s", "’s"))
+        for c in tok.children
+    ):
+        return True  # ("who's called for ...": the parse's passive "'s" is "has")
     if (
         not direct
         and tok.tag_ == "VBN"
