@@ -460,9 +460,9 @@ class SpeakerResolver:
         # "the chancellor": the one person the article named with that title before
         role = re.sub(r"^the\s+", "", low)
         if role != low and role in self.roles:
-            named = {name for at, name in self.roles[role] if at < position}
-            if len(named) == 1:
-                return self._remember(Resolved(named.pop(), "person"), position=position)
+            holders = {name for at, name in self.roles[role] if at < position}
+            if len(holders) == 1:
+                return self._remember(Resolved(holders.pop(), "person"), position=position)
         # an unnamed source: a description, a document, a group
         words = low.split()
         head = words[-1] if words else ""
