@@ -37,6 +37,9 @@ from quotestance.predict import Counts
 Kind = Literal["quotes", "pairs"]
 ENGINES = ("local", "dask")
 PARQUET_ROWS = 10_000  # rows per Parquet row group
+# libraries of models that run on their own thread pools (spaCy's pipeline imports torch
+# but runs none of it)
+MODEL_RUNTIMES = ("transformers", "onnxruntime")
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,13 @@ def local_results(paths: list[str], task: Task, workers: int) -> Iterator[Articl
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and "torch" not in sys.modules:
+    if "fork" in methods and not any(m in sys.modules for m in MODEL_RUNTIMES):
         # forked workers share the parent's loaded pipeline and start at once
         warm_up(task.lang)
         method: str | None = "fork"
     else:
-        # never fork a parent that holds torch and its threads: start workers clean
+        # a parent that has run a transformer holds its runtime's threads, which a forked
+        # child cannot use: start the workers clean (each loads spaCy, a few seconds)
         method = "forkserver" if "forkserver" in methods else None
     context = multiprocessing.get_context(method)
     with context.Pool(workers, initializer=warm_up, initargs=(task.lang,)) as pool:
