@@ -151,3 +151,45 @@ def test_output_to_stdout_is_written_article_by_article(articles, capsys):
     output.write([{"article_id": "a"}])
     output.mark_done(["a"])
     assert capsys.readouterr().out == '{"article_id": "a"}\n'
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    """An exported TF-IDF stance model, trained in seconds on the fixture."""
+    from conftest import FIXTURE, compose_config, tracking
+
+    from quotestance.experiments.train import train
+
+    root = tmp_path_factory.mktemp("store")
+    run_id = train(compose_config("debug=smoke", f"data.path={FIXTURE}", *tracking(root)))[
+        "run_id"
+    ]
+    exported = root / "model"
+    uri = f"sqlite:///{root}/mlflow.db"
+    result = runner.invoke(app, ["export", run_id, "--out", str(exported), "--tracking-uri", uri])
+    assert result.exit_code == 0, result.output
+    return str(exported)
+
+
+def test_predict_labels_in_this_process_what_the_workers_found(articles, model, tmp_path):
+    outs = {}
+    for workers, suffix in (("1", ".jsonl"), ("2", ".jsonl"), ("2", ".parquet")):
+        out = outs[workers, suffix] = tmp_path / f"p{workers}{suffix}"
+        args = ["predict", *articles, "--model", model, "--out", str(out), "--batch-size", "2"]
+        result = runner.invoke(app, [*args, "--workers", workers])
+        assert result.exit_code == 0, result.output
+    assert outs["1", ".jsonl"].read_bytes() == outs["2", ".jsonl"].read_bytes()
+    rows = lines(outs["2", ".jsonl"])
+    assert rows and all(r["stance"] in ("favor", "against", "neutral") for r in rows)
+    parquet = pd.read_parquet(outs["2", ".parquet"])
+    assert list(parquet["pair_id"]) == [r["pair_id"] for r in rows]
+    assert list(parquet["stance"]) == [r["stance"] for r in rows]
+    # resumed after the first two articles: the same file
+    out = tmp_path / "resumed.jsonl"
+    runner.invoke(app, ["predict", *articles[:2], "--model", model, "--out", str(out)])
+    result = runner.invoke(
+        app, ["predict", *articles, "--model", model, "--out", str(out), "--resume"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "; 2 skipped as already done" in result.stderr
+    assert out.read_bytes() == outs["1", ".jsonl"].read_bytes()
