@@ -157,3 +157,39 @@ def test_no_a_pronoun_of_the_right_gender(targets):
 def test_no_a_capitalised_word_the_article_never_names_is_no_target(targets):
     found = targets("– Regjeringen må komme på banen, sier Sylvi Listhaug.\n", "no")
     assert only_targets(found) == []
+
+
+def test_the_government_of_the_story_s_country(targets):
+    text = (
+        "Labour and the Conservatives clashed over schools.\n"
+        "“The government has broken its promise on class sizes,” said Tory leader Michael "
+        "Howard.\n"
+    )
+    assert "UK Government" in only_targets(targets(text))
+
+
+def test_the_speaker_s_own_party_and_side(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "“The Tories have let this country down,” Labour MP Jane Smith said.\n"
+        "Liberal Democrat leader Charles Kennedy spoke later.\n"
+        "Charles Kennedy said backing his party was not a wasted vote.\n",
+        encoding="utf-8",
+    )
+    analysis = analyse_file(path, "en")
+    found = article_targets(analysis)
+    (smith, *_), kennedy = analysis.quotes, analysis.quotes[-1]
+    # a Labour MP on the Tories: her side and her target are two different parties
+    assert smith.affiliation == "Labour Party" and [t.name for t in found[0]] == [
+        "Conservative Party"
+    ]
+    assert kennedy.affiliation == "Liberal Democrats"
+    assert [t.name for t in found[-1]] == ["Liberal Democrats"]
+
+
+def test_no_the_government_of_the_story_s_country(targets):
+    text = (
+        "Arbeiderpartiet og Høyre er uenige om skatt.\n"
+        "– Regjeringen har sviktet distriktene, sier Sylvi Listhaug.\n"
+    )
+    assert "Norwegian Government" in only_targets(targets(text, "no"))

@@ -27,7 +27,7 @@ from quotestance.extract.gender import first_names, pronoun_genders, title_gende
 from quotestance.extract.names import capitalised_names
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
-from quotestance.lexicon import read_list, resource_dir
+from quotestance.lexicon import read_list, read_table, resource_dir
 
 
 @dataclass(frozen=True)
@@ -248,11 +248,14 @@ def article_targets(analysis: Analysis, table: EntityTable | None = None) -> lis
     quotes, text = analysis.quotes, analysis.article.text
     table = table or load_entities()
     people, roles = article_people(analysis)
+    country = article_country(analysis, table)
     found = []
     for i, q in enumerate(quotes):
         named = find_targets(q, text, quotes[:i], table, analysis.names, analysis.person_name)
         seen = {t.name for t in named}
-        for t in sorted(people_targets(q, text, people, roles, table), key=lambda t: t.start):
+        more = people_targets(q, text, people, roles, table)
+        more += description_targets(q, text, country, table)
+        for t in sorted(more, key=lambda t: t.start):
             if t.name not in seen and t.name != q.speaker:
                 named.append(t)
                 seen.add(t.name)
@@ -363,3 +366,59 @@ def _person(
             entity.name, entity.qid or None, "person", mention, start, start + len(mention), via
         )
     return Target(name, None, "person", mention, start, start + len(mention), via)
+
+
+# -- descriptions: "the government" of the article's country, "his party" of the speaker ------
+
+
+@functools.cache
+def descriptions(lang: str) -> dict[tuple[str, str], str]:
+    """(phrase, country qid) -> entity name: "the government" in a British story is the UK
+    Government (resources/<lang>/descriptions.tsv)."""
+    rows = read_table(
+        resource_dir() / lang / "descriptions.tsv", ("phrase", "country_qid", "entity")
+    )
+    return {(phrase.lower(), qid): entity for _n, (phrase, qid, entity) in rows}
+
+
+@functools.cache
+def party_words(lang: str) -> frozenset[str]:
+    """The speaker's own party: "his party", "vårt parti" (resources/<lang>/party_words.txt)."""
+    return frozenset(w.lower() for w in read_list(resource_dir() / lang / "party_words.txt"))
+
+
+def article_country(analysis: Analysis, table: EntityTable) -> str | None:
+    """The country most of the article's gazetteer entities belong to (its politics)."""
+    counts: dict[str, int] = {}
+    for m in table.find(analysis.article.text, analysis.article.lang):
+        qid = m.entity.country_qid
+        if qid and m.entity.type in ("person", "party", "organisation", "country"):
+            counts[qid] = counts.get(qid, 0) + 1
+    return max(counts, key=lambda q: counts[q]) if counts else None
+
+
+def description_targets(
+    quote: Quote, text: str, country: str | None, table: EntityTable
+) -> list[Target]:
+    """Bodies a quote names by description: the article's government, the speaker's party."""
+    found: list[Target] = []
+    known = {
+        phrase: name for (phrase, qid), name in descriptions(quote.lang).items() if qid == country
+    }
+    party = table.by_name.get(quote.affiliation or "")
+    for start, end in quote.segments:
+        part = text[start:end]
+        for phrase, name in known.items():
+            entity = table.by_name.get(name)
+            for m in re.finditer(rf"\b{re.escape(phrase)}\b", part, re.IGNORECASE):
+                if entity is not None:
+                    found.append(_from_entity(entity, _at(m, start), "role"))
+        if party is not None and party.type == "party":
+            for phrase in party_words(quote.lang):
+                for m in re.finditer(rf"\b{re.escape(phrase)}\b", part, re.IGNORECASE):
+                    found.append(_from_entity(party, _at(m, start), "role"))
+    return found
+
+
+def _at(m: re.Match[str], offset: int) -> NamedMention:
+    return NamedMention(offset + m.start(), offset + m.end(), m.group(), "DESCRIPTION")

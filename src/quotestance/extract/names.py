@@ -30,7 +30,7 @@ def capitalised_names(text: str, sentences: list[tuple[int, int]]) -> list[Named
             opening = OPENERS.fullmatch(text[s_start : m.start()]) is not None
             words = m.group().split()
             start, name = m.start(), m.group()
-            if opening and len(words) > 1:  # "Statsminister Jonas Gahr Støre sier ...": drop the first word
+            if opening and len(words) > 1:  # "Statsminister Jonas Gahr Støre sier ...": drop one
                 start = m.start() + name.index(words[1], len(words[0]))
                 name = text[start : m.end()]
             before = text[max(s_start, start - 30) : start].split()

@@ -413,7 +413,9 @@ def _register_affiliations(article: Article, resolver: SpeakerResolver) -> dict[
         mentions = resolver.entities.find(window, article.lang)
         if mentions:
             entity = mentions[-1].entity
-            country = resolver.entities.country_of(entity) or entity
+            # a party is the side itself ("Liberal Democrat leader Charles Kennedy")
+            party = entity.type == "party"
+            country = entity if party else resolver.entities.country_of(entity) or entity
             found.setdefault(
                 name,
                 Resolved(
@@ -573,12 +575,31 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             resolved[i] = Resolved(**{**pres.__dict__})
 
     # one affiliation per speaker; unnamed roles linked to the one named speaker that fits
-    by_speaker: dict[str, Resolved] = {}
+    # (a party or body the text names wins over the bare country of a gazetteer person)
+    def country_only(res: Resolved) -> bool:
+        side = entities.by_name.get(res.affiliation or "")
+        return side is not None and side.type == "country"
+
+    by_speaker: dict[str, Resolved] = {
+        name: side for name, side in known.items() if not country_only(side)
+    }
     for res in resolved:
-        if res.speaker and res.affiliation and not res.description:
-            by_speaker.setdefault(res.speaker, res)
+        if (
+            res.speaker
+            and res.affiliation
+            and not res.description
+            and (
+                res.speaker not in by_speaker
+                or (country_only(by_speaker[res.speaker]) and not country_only(res))
+            )
+        ):
+            by_speaker[res.speaker] = res
     for res in resolved:
-        if res.speaker and not res.affiliation and res.speaker in by_speaker:
+        if (
+            res.speaker
+            and res.speaker in by_speaker
+            and (not res.affiliation or (country_only(res) and res.speaker_type == "person"))
+        ):
             res.affiliation = by_speaker[res.speaker].affiliation
             res.affiliation_qid = by_speaker[res.speaker].affiliation_qid
     people = {r.speaker: r for r in resolved if r.speaker_type == "person" and not r.description}

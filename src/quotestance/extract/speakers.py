@@ -177,6 +177,9 @@ class SpeakerResolver:
         self.text = text
         self.register = NameRegister()
         self.last: dict[str, Resolved] = {}
+        # the side a person's first described mention gave ("Labour MP Jane Smith"), kept for
+        # their later plain mentions ("Ms Smith said")
+        self.sides: dict[str, tuple[str, str | None]] = {}
         self.last_at: dict[str, int] = {}  # where the remembered speaker was named
         # every person named (as written, without titles) and whether it is the subject of
         # its sentence, in text order, for the pronouns that refer to one of them
@@ -266,7 +269,10 @@ class SpeakerResolver:
         for m in self.entities.find(phrase, self.lang):
             if (exclude and m.text in exclude.split()) or m.entity.type == "person":
                 continue
-            country = self.entities.country_of(m.entity)
+            # a party is a side of its own ("Labour MP Jane Smith" speaks for Labour, so a
+            # Labour MP on Labour can be told from one on the Tories); any other body stands
+            # for its country ("CIA" -> United States)
+            country = None if m.entity.type == "party" else self.entities.country_of(m.entity)
             chosen: Entity = country or m.entity
             return chosen.name, chosen.qid or None
         for org in orgs:
@@ -427,13 +433,23 @@ class SpeakerResolver:
             if surname and entity is not None and entity.type != "person":
                 entity = None
             if entity is not None:
-                return self._entity(entity, position)
+                resolved = self._entity(entity, position)
+                aff, aff_qid = self._affiliation(phrase, name, orgs)
+                if aff:  # the side the text gives ("Liberal Democrat leader Charles Kennedy")
+                    self.sides[resolved.speaker or name] = (aff, aff_qid)
+                aff, aff_qid = self.sides.get(resolved.speaker or name, (aff, aff_qid))
+                if aff:  # ... or gave at an earlier mention of the same person
+                    resolved.affiliation, resolved.affiliation_qid = aff, aff_qid
+                return resolved
             gender = name_gender(" ".join([*stripped[-1:], *name_tokens]), self.lang)
             full = self.register.full_name(name, position, self._of_gender(gender)) or name
             self.register.add(position, full)
             if gender is not None:
                 self.genders.setdefault(full, gender)
             aff, aff_qid = self._affiliation(phrase, full, orgs)
+            if aff:
+                self.sides[full] = (aff, aff_qid)
+            aff, aff_qid = self.sides.get(full, (aff, aff_qid))
             return self._remember(
                 Resolved(full, "person", affiliation=aff, affiliation_qid=aff_qid),
                 position=position,
