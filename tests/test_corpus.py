@@ -193,3 +193,17 @@ def test_predict_labels_in_this_process_what_the_workers_found(articles, model, 
     assert result.exit_code == 0, result.output
     assert "; 2 skipped as already done" in result.stderr
     assert out.read_bytes() == outs["1", ".jsonl"].read_bytes()
+
+
+def test_a_corpus_too_large_for_the_command_line_comes_from_a_list(articles, tmp_path):
+    listing = tmp_path / "articles.txt"
+    listing.write_text("\n".join(articles[1:]) + "\n", encoding="utf-8")
+    whole, listed = tmp_path / "whole.jsonl", tmp_path / "listed.jsonl"
+    assert extract(*articles, "--out", str(whole), "--workers", "1").exit_code == 0
+    result = extract(articles[0], "--files-from", str(listing), "--out", str(listed))
+    assert result.exit_code == 0, result.output
+    assert listed.read_bytes() == whole.read_bytes()
+    result = runner.invoke(app, ["extract", "--files-from", "-"], input="\n".join(articles))
+    assert result.exit_code == 0 and result.stdout.encode() == whole.read_bytes()
+    result = extract("--out", str(tmp_path / "none.jsonl"))
+    assert result.exit_code == 1 and "no articles: give ARTICLES or --files-from" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -81,6 +82,37 @@ Address = Annotated[
 ]
 
 
+ArticlePaths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Article files (.txt or .html).", show_default=False),
+]
+FilesFrom = Annotated[
+    Path | None,
+    typer.Option(
+        "--files-from",
+        help="Also read article paths from this file, one a line (- for stdin): a corpus "
+        "too large for the command line.",
+    ),
+]
+
+
+def corpus_paths(articles: list[Path] | None, files_from: Path | None) -> list[Path]:
+    """ARTICLES, then the paths listed in --files-from; at least one."""
+    paths = list(articles or [])
+    if files_from is not None:
+        try:
+            if str(files_from) == "-":
+                listing = sys.stdin.read()
+            else:
+                listing = files_from.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{files_from}: cannot read the list of articles ({exc})")
+        paths += [Path(line) for line in listing.splitlines() if line.strip()]
+    if not paths:
+        fail("no articles: give ARTICLES or --files-from")
+    return paths
+
+
 def check_out(out: Path | None, articles: list[Path], force: bool, resume: bool) -> None:
     """--out checked before any work: an existing file is refused without --force or
     --resume."""
@@ -96,7 +128,7 @@ def report_error(message: str) -> None:
 
 @app.command()
 def extract(
-    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html).")],
+    articles: ArticlePaths = None,
     lang: Annotated[str, typer.Option(help="en, no or auto (detect per article).")] = "auto",
     out: Annotated[
         Path | None,
@@ -110,12 +142,14 @@ def extract(
     resume: Resume = False,
     engine: Engine = "local",
     address: Address = None,
+    files_from: FilesFrom = None,
 ) -> None:
     """Find every quote in ARTICLES with its speaker; one JSON object per quote."""
     from quotestance.corpus import Output, Task, process_corpus, quote_columns
 
     if lang not in ("en", "no", "auto"):
         fail(f"--lang must be en, no or auto, not {lang!r}")
+    articles = corpus_paths(articles, files_from)
     try:
         check_out(out, articles, force, resume)
         output = Output(out, resume=resume, columns=quote_columns())
@@ -327,7 +361,7 @@ def register(
 
 @app.command()
 def predict(
-    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html).")],
+    articles: ArticlePaths = None,
     model: Annotated[
         str | None,
         typer.Option(
@@ -356,11 +390,13 @@ def predict(
     resume: Resume = False,
     engine: Engine = "local",
     address: Address = None,
+    files_from: FilesFrom = None,
 ) -> None:
     """Who said what about whom, with stance: one row per (quote, target)."""
     from quotestance.corpus import Output, Task, process_corpus
     from quotestance.predict import COLUMNS, apply, check_out_suffix, load_predictor
 
+    articles = corpus_paths(articles, files_from)
     # the workers (or the cluster) find the quotes and their targets, the expensive part;
     # the models stay in this process, one copy, and label the rows in batches
     try:
