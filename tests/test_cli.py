@@ -54,3 +54,24 @@ def test_the_article_size_limit_is_a_command_option(tmp_path, monkeypatch, how):
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert "over the 10-byte limit" in result.output and "Traceback" not in result.output
+
+
+def test_extract_keeps_the_cue_classes_asked_for(tmp_path):
+    import json
+
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "“We will win,” Mr Smith said. Mr Smith believes that taxes are too high. "
+        "Mr Smith promised to cut them.\n"
+    )
+
+    def classes(*flags):
+        result = runner.invoke(app, ["extract", str(article), "--workers", "1", *flags])
+        assert result.exit_code == 0, result.output
+        return sorted(json.loads(line)["cue_class"] for line in result.stdout.splitlines())
+
+    assert classes() == ["speech", "thought"]  # the default: no plans
+    assert classes("--cues", "speech") == ["speech"]
+    assert "plan" in classes("--cues", "speech,thought,plan")
+    bad = runner.invoke(app, ["extract", str(article), "--cues", "spech"])
+    assert bad.exit_code == 1 and "--cues: unknown cue class 'spech'" in bad.output

@@ -47,6 +47,29 @@ MaxBytes = Annotated[
 ]
 
 
+Cues = Annotated[
+    str | None,
+    typer.Option(
+        "--cues",
+        help="Cue classes to keep, comma-separated, of speech, written, thought, plan, source, "
+        "question [default: speech,written,thought,source].",
+    ),
+]
+
+
+def cue_classes(value: str | None) -> tuple[str, ...] | None:
+    """The --cues option checked: an unknown class is a one-line error."""
+    from quotestance.lexicon import cue_set
+
+    if value is None:
+        return None
+    try:
+        return tuple(sorted(cue_set(value)))
+    except ValueError as exc:
+        fail(f"--cues: {exc}")
+        raise  # not reached: fail exits
+
+
 def fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
@@ -138,6 +161,7 @@ def extract(
         bool, typer.Option("--force", help="Overwrite an existing --out file.")
     ] = False,
     max_bytes: MaxBytes = None,
+    cues: Cues = None,
     workers: Workers = None,
     resume: Resume = False,
     engine: Engine = "local",
@@ -155,7 +179,7 @@ def extract(
         output = Output(out, resume=resume, columns=quote_columns())
         summary = process_corpus(
             articles,
-            Task("quotes", lang, max_bytes),
+            Task("quotes", lang, max_bytes, cue_classes(cues)),
             output,
             engine=engine,
             workers=workers,
@@ -386,6 +410,7 @@ def predict(
     ] = False,
     tracking_uri: UriOption = TRACKING_URI,
     max_bytes: MaxBytes = None,
+    cues: Cues = None,
     workers: Workers = None,
     resume: Resume = False,
     engine: Engine = "local",
@@ -420,7 +445,7 @@ def predict(
 
         summary = process_corpus(
             articles,
-            Task("pairs", lang, max_bytes),
+            Task("pairs", lang, max_bytes, cue_classes(cues)),
             output,
             engine=engine,
             workers=workers,

@@ -49,6 +49,7 @@ class Task:
     kind: Kind
     lang: str = "auto"
     max_bytes: int | None = None
+    cues: tuple[str, ...] | None = None  # the cue classes kept (None: the default set)
 
 
 @dataclass
@@ -66,7 +67,9 @@ def run_task(task: Task, path: str | Path) -> ArticleResult:
     if task.kind == "quotes":
         from quotestance.extract import extract_files
 
-        for _, quotes, error in extract_files([Path(path)], task.lang, task.max_bytes):
+        for _, quotes, error in extract_files(
+            [Path(path)], task.lang, task.max_bytes, cues=task.cues
+        ):
             if error is not None:
                 return ArticleResult(str(path), [], str(error), Counts(failed=1))
             assert quotes is not None
@@ -74,7 +77,9 @@ def run_task(task: Task, path: str | Path) -> ArticleResult:
             return ArticleResult(str(path), records, counts=Counts(1, len(records)))
     from quotestance.predict import pairs_for
 
-    rows, errors, counts = pairs_for([Path(path)], task.lang, max_bytes=task.max_bytes)
+    rows, errors, counts = pairs_for(
+        [Path(path)], task.lang, max_bytes=task.max_bytes, cues=task.cues
+    )
     return ArticleResult(str(path), rows, errors[0] if errors else None, counts)
 
 
