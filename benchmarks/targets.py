@@ -35,7 +35,7 @@ from quotestance.extract import analyse_file
 from quotestance.extract.evaluate import length, overlap
 from quotestance.io import atomic_write_text
 from quotestance.labels import CLAIM_TYPES, STANCES
-from quotestance.predict import apply, load_predictor, targets_of
+from quotestance.predict import apply, load_predictor, pair_row, targets_of
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 TRACKING_URI = "sqlite:///mlruns/mlflow.db"
@@ -418,35 +418,6 @@ def system_quotes(analysis: Any) -> list[SystemQuote]:
 
 
 # -- stance and claim type -------------------------------------------------------------------
-
-
-def pair_row(path: Path | None, quote: Any, target: Any) -> dict[str, Any]:
-    """The row predict.pairs_for writes for a (quote, target) pair."""
-    return {
-        "article": str(path),
-        "article_id": quote.article_id,
-        "quote_id": quote.quote_id,
-        "pair_id": f"{quote.quote_id}:{target.key}",
-        "lang": quote.lang,
-        "kind": quote.kind,
-        "speaker": quote.speaker,
-        "speaker_type": quote.speaker_type,
-        "affiliation": quote.affiliation,
-        "target": target.name,
-        "target_qid": target.qid,
-        "target_type": target.type,
-        "target_mention": target.mention,
-        "target_start": target.start,
-        "target_end": target.end,
-        "target_via": target.via,
-        "text": quote.text,
-        "start": quote.start,
-        "end": quote.end,
-        "segments": quote.segments,
-        "speaker_start": quote.speaker_start,
-        "speaker_end": quote.speaker_end,
-        "cue": quote.cue,
-    }
 
 
 def predict_pairs(pairs: list[Pair], model: Any, column: str) -> None:

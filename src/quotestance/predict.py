@@ -15,7 +15,7 @@ import pandas as pd
 from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS
 from quotestance.dataset.targets import Target, article_targets
 from quotestance.errors import InputError, QuotestanceError
-from quotestance.extract import Analysis, analyse_files
+from quotestance.extract import Analysis, Quote, analyse_files
 from quotestance.log import logger
 from quotestance.models import QuoteModel, load_model
 
@@ -113,6 +113,36 @@ def targets_of(analysis: Analysis) -> list[list[Target]]:
     return article_targets(analysis)
 
 
+def pair_row(path: Path | str | None, quote: Quote, target: Target) -> dict[str, Any]:
+    """The row ``predict`` writes for one (quote, target) pair."""
+    return {
+        "article": str(path),
+        "article_id": quote.article_id,
+        "quote_id": quote.quote_id,
+        "pair_id": f"{quote.quote_id}:{target.key}",
+        "lang": quote.lang,
+        "kind": quote.kind,
+        "cue_class": quote.cue_class,
+        "speaker": quote.speaker,
+        "speaker_type": quote.speaker_type,
+        "affiliation": quote.affiliation,
+        "target": target.name,
+        "target_qid": target.qid,
+        "target_type": target.type,
+        "target_mention": target.mention,
+        "target_start": target.start,
+        "target_end": target.end,
+        "target_via": target.via,
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "segments": quote.segments,
+        "speaker_start": quote.speaker_start,
+        "speaker_end": quote.speaker_end,
+        "cue": quote.cue,
+    }
+
+
 def pairs_for(
     paths: Iterable[Path], lang: str = "auto", **read: Any
 ) -> tuple[list[dict[str, Any]], list[str], Counts]:
@@ -134,34 +164,7 @@ def pairs_for(
             counts.quotes_with_target += bool(targets)
             if not targets:
                 logger.debug("%s: no target in quote %s", path, quote.quote_id)
-            for target in targets:
-                rows.append(
-                    {
-                        "article": str(path),
-                        "article_id": quote.article_id,
-                        "quote_id": quote.quote_id,
-                        "pair_id": f"{quote.quote_id}:{target.key}",
-                        "lang": quote.lang,
-                        "kind": quote.kind,
-                        "speaker": quote.speaker,
-                        "speaker_type": quote.speaker_type,
-                        "affiliation": quote.affiliation,
-                        "target": target.name,
-                        "target_qid": target.qid,
-                        "target_type": target.type,
-                        "target_mention": target.mention,
-                        "target_start": target.start,
-                        "target_end": target.end,
-                        "target_via": target.via,
-                        "text": quote.text,
-                        "start": quote.start,
-                        "end": quote.end,
-                        "segments": quote.segments,
-                        "speaker_start": quote.speaker_start,
-                        "speaker_end": quote.speaker_end,
-                        "cue": quote.cue,
-                    }
-                )
+            rows.extend(pair_row(path, quote, target) for target in targets)
     counts.pairs = len(rows)
     return rows, errors, counts
 
