@@ -146,6 +146,14 @@ def norne_articles(data: Path, workdir: Path) -> tuple[list[Path], dict]:
     return paths, {"sentences": sum(len(r) for r in docs.values()), "dash_sentences": dash}
 
 
+def stage(what: str) -> None:
+    """One line on stderr as each stage of a long benchmark starts, with the time so far."""
+    print(f"[{time.perf_counter() - STARTED:6.0f} s] {what} ...", file=sys.stderr, flush=True)
+
+
+STARTED = time.perf_counter()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
@@ -158,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.data_dir}: no polnear/ folder; pass --data-dir", file=sys.stderr)
         return 2
     sections = ["# Quote extraction benchmark", ""]
+    stage(f"PolNeAR {args.polnear_split}: quality of every cue-class view")
     table, quality = polnear(args.data_dir, args.polnear_split, args.limit)
     sections += [
         "## Quality on PolNeAR (English political news)",
@@ -174,11 +183,13 @@ def main(argv: list[str] | None = None) -> int:
             "|---|---|---|---|---|---|---|",
         ]
         bbc = sorted((args.data_dir / "bbc_news_2004_2005").glob("*/*.txt"))[: args.limit]
+        stage(f"BBC News: throughput over {len(bbc)} articles")
         row, info = throughput("BBC News 2004–05 (en)", bbc, "auto")
         rows.append(row)
         errors += info["errors"]
         with tempfile.TemporaryDirectory() as tmp:
             paths, counts = norne_articles(args.data_dir, Path(tmp))
+            stage(f"NorNE: throughput over {len(paths[: args.limit])} files")
             row, info = throughput(
                 f"NorNE newspaper (nb, {counts['sentences']} sentences)", paths[: args.limit], "no"
             )
