@@ -34,7 +34,7 @@ def main(cfg: DictConfig) -> float:
         # a sweeper's objective: chosen on dev, never on test
         return metrics.get("dev/macro_f1", metrics["test/macro_f1"])
     except (Interrupted, KeyboardInterrupt) as exc:
-        print(f"error: {exc or 'interrupted'}", file=sys.stderr)
+        print(f"error: {str(exc) or 'interrupted (Ctrl-C)'}", file=sys.stderr)
         sys.exit(130)
     except QuotestanceError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -462,3 +462,18 @@ def test_a_transformer_run_prints_a_line_per_stage(tmp_path):
         assert noise not in out, noise
     assert "epoch 1: dev macro_f1" in out
     assert len(out.strip().splitlines()) < 30, out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", r"quotes.jsonl:1: not UTF-8 text"),
+        (b'{"label_source": "gold", "text": "x"}\n{not json\n', r"quotes.jsonl:2: not valid JSON"),
+        (b'{"label_source": "gold", "text": "x"}\n[1, 2]\n', r"quotes.jsonl:2: not a row"),
+    ],
+)
+def test_a_broken_quote_dataset_names_the_line(tmp_path, content, message):
+    data = tmp_path / "quotes.jsonl"
+    data.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        train(smoke(tmp_path, f"data.path={data}"))

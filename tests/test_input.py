@@ -365,3 +365,13 @@ def test_article_ids(tmp_path, name, article_id):
     path.write_text("“We will win this seat and the next one,” Mr Smith said on Tuesday.\n")
     assert read_article(path, "en").article_id == article_id
     assert {q.article_id for q in extract_file(path, "en")} == {article_id}
+
+
+def test_a_file_name_with_a_newline_stays_one_line(tmp_path):
+    from quotestance.extract.article import read_article
+
+    path = tmp_path / "bad\nname.txt"
+    path.write_text("")
+    with pytest.raises(InputError) as error:
+        read_article(path)
+    assert "\n" not in str(error.value) and "file is empty" in str(error.value)

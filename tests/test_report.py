@@ -391,3 +391,9 @@ def test_click_an_edge_and_read_its_quotes_in_chromium(tmp_path, browser):
         " document.querySelectorAll('script').length]"
     ) == ["undefined", "undefined", 0, 2]
     assert severe(browser) == []
+
+
+def test_a_probability_that_is_not_a_number_is_one_line(tmp_path):
+    rows = [{**PREDICTIONS[0], "stance_prob_against": "high"}]
+    with pytest.raises(InputError, match="stance_prob_against must be a number, not 'high'"):
+        write_report(write(tmp_path, rows), tmp_path / "report")

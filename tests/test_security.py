@@ -191,3 +191,11 @@ def test_a_bad_label_map_is_one_line(tmp_path):
     (folder / "labels.json").write_text(json.dumps({"labels": ["against", "favor", "neutral"]}))
     result = predict_with(str(folder), tmp_path)
     assert result.exit_code == 1 and "but the model predicts" in result.output
+
+
+def test_a_label_map_without_a_list_is_one_line(tmp_path):
+    folder = saved_tfidf(tmp_path / "export")
+    (folder / "labels.json").write_text(json.dumps({"labels": None}))
+    result = predict_with(str(folder), tmp_path)
+    assert result.exit_code == 1 and "'labels' must be a list" in result.output
+    assert "Traceback" not in result.output

@@ -364,3 +364,64 @@ def test_report_draws_the_stance_map(tmp_path):
         app, ["report", str(tmp_path / "data" / "quotes.jsonl"), "--out", str(out)]
     )
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_export_force_replaces_an_export_but_no_other_folder(store, tmp_path):
+    uri, runs, _ = store
+    theirs = tmp_path / "store"
+    theirs.mkdir()
+    (theirs / "mlflow.db").write_text("a tracking store")
+    result = cli("export", runs["tfidf"], "--out", str(theirs), "--force", uri=uri)
+    assert result.exit_code == 1 and "not an exported model folder" in result.output
+    assert (theirs / "mlflow.db").read_text() == "a tracking store"
+    out = tmp_path / "model"
+    assert cli("export", runs["tfidf"], "--out", str(out), uri=uri).exit_code == 0
+    assert cli("export", runs["tfidf"], "--out", str(out), "--force", uri=uri).exit_code == 0
+
+
+def test_the_misclassified_table_is_safe_for_spreadsheets(tmp_path):
+    rows = pd.read_json(FIXTURE, lines=True)
+    rows.loc[:5, "text"] = "=HYPERLINK(1) " + rows.loc[:5, "text"]
+    data = tmp_path / "quotes.jsonl"
+    rows.to_json(data, orient="records", lines=True, force_ascii=False)
+    result = train(
+        compose_config("debug=smoke", f"data.path={data}", *tracking(tmp_path), "model=majority")
+    )
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
+    table = mlflow.artifacts.load_text(f"runs:/{result['run_id']}/evaluation/misclassified.csv")
+    cells = [c for row in csv.reader(table.splitlines()) for c in row]
+    assert cells and not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_a_broken_onnx_file_is_one_line(store, tmp_path):
+    from quotestance.errors import QuotestanceError
+
+    uri, runs, _ = store
+    out = tmp_path / "bert"
+    assert cli("export", runs["bert"], "--out", str(out), uri=uri).exit_code == 0
+    (out / "artifacts" / "model" / "model.onnx").write_bytes(b"\x00garbage" * 50)
+    with pytest.raises(QuotestanceError, match="not a usable ONNX model") as error:
+        load_model(out / "artifacts" / "model")
+    assert "\n" not in str(error.value)
+
+
+def test_annotate_export_never_overwrites_the_dataset_it_reads(tmp_path):
+    from quotestance.dataset import build_dataset
+
+    build_dataset(SAMPLES, ROOT / "data" / "annotations" / "gold.jsonl", tmp_path / "data")
+    dataset = tmp_path / "data" / "quotes.jsonl"
+    before = dataset.read_bytes()
+    args = ["annotate", "export", "--all", "--dataset", str(dataset), "--out", str(dataset)]
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 1 and "is one of the input files" in result.output
+    assert dataset.read_bytes() == before
+
+
+def test_report_never_overwrites_its_own_input(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    edges = folder / "edges.csv"
+    edges.write_text("side,speaker,target,stance,count\nx,A,B,against,1\n")
+    result = runner.invoke(app, ["report", str(edges), "--out", str(folder), "--force"])
+    assert result.exit_code == 1 and "report's own files" in result.output
+    assert edges.read_text().startswith("side,speaker")

@@ -284,8 +284,12 @@ def annotate_export(
 ) -> None:
     """Write the pairs without a gold label to a CSV (stance, claim_type, rationale to fill)."""
     from quotestance.dataset.annotations import export_pairs
+    from quotestance.io import check_output
 
     try:
+        for target in (out, label_studio):
+            if target is not None:
+                check_output(target, [dataset], force=force)
         n = export_pairs(
             _pairs(dataset), out, include_labeled=all_pairs, label_studio=label_studio, force=force
         )

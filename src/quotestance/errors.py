@@ -16,7 +16,10 @@ class InputError(QuotestanceError):
         self.path = str(path)
         self.line = line
         self.message = message
-        where = f"{self.path}:{line}" if line is not None else self.path
+        # a file name with a newline or another control character is shown quoted, so that
+        # the error stays one line
+        shown = self.path if self.path.isprintable() else repr(self.path)
+        where = f"{shown}:{line}" if line is not None else shown
         super().__init__(f"{where}: {message}")
 
 

@@ -69,6 +69,17 @@ def export(ref: str, out: str | Path, uri: str, force: bool = False, onnx: bool 
     target = Path(out)
     if target.exists() and not force:
         raise OutputExistsError(target)
+    # --force replaces an earlier export, never a folder of something else (a tracking store,
+    # a dataset, the user's files)
+    if (
+        target.exists()
+        and not (target / "export.json").is_file()
+        and (not target.is_dir() or any(target.iterdir()))
+    ):
+        raise QuotestanceError(
+            f"{target}: exists and is not an exported model folder (no export.json); "
+            "choose another --out"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

@@ -114,5 +114,9 @@ def check_output(out: Path, inputs: Iterable[Path], *, force: bool) -> None:
         folder = folder.parent
     if not folder.is_dir():
         raise QuotestanceError(f"{out}: cannot be created ({folder} is not a folder)")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise QuotestanceError(f"{out}: cannot be created ({folder} is not writable)")
+    try:  # a real write, since permission bits do not say it for root or read-only mounts
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or "not writable"
+        raise QuotestanceError(f"{out}: cannot be created ({folder}: {reason})") from exc

@@ -32,6 +32,8 @@ def check_label_map(folder: Path, labels: tuple[str, ...]) -> None:
         found = json.loads(file.read_text(encoding="utf-8"))["labels"]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise QuotestanceError(f"{file}: not a label map ({exc})") from exc
+    if not isinstance(found, list):
+        raise QuotestanceError(f"{file}: 'labels' must be a list of label names, not {found!r}")
     if tuple(found) != labels:
         raise QuotestanceError(
             f"{file}: lists labels {found!r} but the model predicts {list(labels)!r}"

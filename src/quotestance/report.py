@@ -133,6 +133,17 @@ def read_predictions(path: str | Path) -> tuple[pd.DataFrame, int]:
         )
     for column in NEEDED:
         frame[column] = frame[column].astype(str)
+    for column in [c for c in frame.columns if c.startswith("stance_prob_")] + [
+        c for c in ("stance_confidence",) if c in frame.columns
+    ]:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = frame[column].notna() & values.isna()
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0]) + 1
+            raise InputError(
+                file, f"{column} must be a number, not {frame[column][bad].iloc[0]!r} (row {row})"
+            )
+        frame[column] = values
     if "affiliation" not in frame:
         frame["affiliation"] = None
     side = frame["affiliation"].where(_filled(frame["affiliation"]), UNAFFILIATED)
@@ -699,12 +710,18 @@ def page(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], png: bytes, skipp
     )
 
 
+REPORT_FILES = ("stance_map.png", "stance_map.html", "edges.csv", "targets.md")
+
+
 def write_report(predictions: str | Path, out: str | Path, force: bool = False) -> dict[str, Any]:
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise InputError(folder, "not a folder (--out names the folder for the report)")
     if folder.exists() and any(folder.iterdir()) and not force:
         raise OutputExistsError(folder)
+    source = Path(predictions).resolve()
+    if source.parent == folder.resolve() and source.name in REPORT_FILES:
+        raise InputError(predictions, "is one of the report's own files; choose another --out")
     frame, skipped = read_predictions(predictions)
     folder.mkdir(parents=True, exist_ok=True)
     table = edges(frame)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import TrackingConfig
+from quotestance.io import csv_text
 from quotestance.log import logger
 
 PIP_REQUIREMENTS = [
@@ -172,9 +173,8 @@ class Tracker:
         except BaseException as exc:
             self.mlflow.end_run("FAILED")
             if isinstance(exc, KeyboardInterrupt):
-                raise Interrupted(
-                    f"{exc or 'interrupted'}; run {run.info.run_id} marked FAILED"
-                ) from exc
+                reason = str(exc) or "interrupted (Ctrl-C)"
+                raise Interrupted(f"{reason}; run {run.info.run_id} marked FAILED") from exc
             raise
         self.mlflow.end_run("FINISHED")
 
@@ -210,7 +210,8 @@ class Tracker:
     def table(self, frame: pd.DataFrame, path: str) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             file = Path(tmp) / Path(path).name
-            frame.to_csv(file, index=False)
+            # a table a person opens in a spreadsheet: no cell may run as a formula
+            file.write_text(csv_text(frame), encoding="utf-8")
             self.mlflow.log_artifact(str(file), artifact_path=str(Path(path).parent) or None)
 
     def model(self, model_dir: str | Path, example: pd.DataFrame, output: pd.DataFrame) -> str:
@@ -226,7 +227,12 @@ class Tracker:
             package_dir,
         )
 
-        inputs: list[ColSpec | TensorSpec] = [ColSpec("string", c) for c in INPUT_COLUMNS]
+        # text and target are required by the model itself (prepare_input: one line naming
+        # what is missing); declared optional here so MLflow does not answer first with its
+        # multi-line schema report
+        inputs: list[ColSpec | TensorSpec] = [
+            ColSpec("string", c, required=False) for c in INPUT_COLUMNS
+        ]
         # offsets: MLflow's long refuses a column with gaps and double refuses int64, so "any";
         # the model reads whole numbers and treats anything else as unknown (models/marking.py)
         inputs += [

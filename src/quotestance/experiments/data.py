@@ -83,16 +83,31 @@ def _folder(cfg: DataConfig, name: str) -> Path:
 # -- the quote dataset ----------------------------------------------------------------------
 
 
+def read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 data file; anything else is one error naming the file and line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})") from exc
+
+
 def load_quotes(cfg: DataConfig, task: str) -> list[Split]:
     path = Path(cfg.path)
     if not path.exists():
         raise DataError(f"{path}: the quote dataset is not built; run `make data` (dvc repro)")
     column = TASKS[task][0]
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
-        r = json.loads(line)
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(r, dict) or not {"label_source", "text"} <= set(r):
+            raise DataError(f"{path}:{number}: not a row of the quote dataset")
         if r["label_source"] not in cfg.label_sources or not r.get(column):
             continue
         # the mention's offsets are relative to the article; the model's text is the quote

@@ -347,7 +347,11 @@ class TransformerModel(QuoteModel):
         if onnx_file.exists():
             import onnxruntime
 
-            model.onnx_session = onnxruntime.InferenceSession(
-                str(onnx_file), providers=["CPUExecutionProvider"]
-            )
+            try:
+                model.onnx_session = onnxruntime.InferenceSession(
+                    str(onnx_file), providers=["CPUExecutionProvider"]
+                )
+            except Exception as exc:  # onnxruntime's own errors: one line naming the file
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+                raise QuotestanceError(f"{onnx_file}: not a usable ONNX model ({first})") from exc
         return model
