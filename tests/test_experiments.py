@@ -346,6 +346,11 @@ def test_train_refuses_what_the_schema_types_cannot_see(tmp_path, override, mess
         (["+model.lerning_rate=1"], "did you mean model.learning_rate?"),
         (["model.lerning_rate=1"], "did you mean model.learning_rate?"),
         (["-m", "model=tfidf,bert", "+data.pth=x"], "did you mean data.path?"),
+        (["model.epochs=many"], "model.epochs=many: expected int"),
+        (["seed=abc"], "seed=abc: expected int"),
+        (["model.use_speaker=yes"], "model.use_speaker=yes: expected bool"),
+        (["model=robert"], "unknown model 'robert'; did you mean bert?"),
+        (["-m", "task=stance,sentiment"], "unknown task 'sentiment'"),
     ],
 )
 def test_train_py_names_the_nearest_key(args, message):

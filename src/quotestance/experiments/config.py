@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
@@ -123,14 +124,21 @@ def _unknown_key_error(key: str, valid: list[str]) -> QuotestanceError:
     return QuotestanceError(f"unknown config key {key}{hint}")
 
 
-def check_overrides(args: list[str]) -> None:
+def check_overrides(args: list[str], conf_dir: Path | None = None) -> None:
     """The command line's ``key=value`` overrides (with or without ``+``/``++``) name keys of
-    the schema; group choices (``model=bert``) and Hydra's own keys are left to Hydra."""
+    the schema with values of the key's type, and group choices (``model=bert``) name files
+    of ``conf/<group>/``; Hydra's own keys are left to Hydra. Sweep values (``a,b``) are
+    checked one by one; Hydra's functions (``range(...)``, ``choice(...)``) are left to it."""
     for arg in args:
         if arg.startswith("-") or "=" not in arg:
             continue
-        key = arg.split("=", 1)[0].lstrip("+~")
-        if "/" in key or key.startswith("hydra") or ("." not in key and key in GROUPS):
+        key, value = arg.split("=", 1)
+        key = key.lstrip("+~")
+        if "/" in key or key.startswith("hydra"):
+            continue
+        values = [] if "(" in value or "[" in value else value.split(",")
+        if "." not in key and key in GROUPS:
+            _check_choices(key, values, conf_dir)
             continue
         section, _, rest = key.partition(".")
         schema: type = TrainConfig
@@ -142,6 +150,39 @@ def check_overrides(args: list[str]) -> None:
             valid = [f"{section}.{f.name}" for f in fields(schema)]
             if section not in SECTIONS or key not in valid:
                 raise _unknown_key_error(key, valid)
+        kind = str(next(f.type for f in fields(schema) if f.name == (rest or section)))
+        for v in values:
+            _check_value(key, v, kind)
+
+
+def _check_choices(group: str, values: list[str], conf_dir: Path | None) -> None:
+    folder = (conf_dir or Path(__file__).resolve().parents[3] / "conf") / group
+    if not folder.is_dir():
+        return
+    options = sorted(p.stem for p in folder.glob("*.yaml"))
+    for v in values:
+        if v not in options and v != "null":
+            close = difflib.get_close_matches(v, options, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise QuotestanceError(
+                f"unknown {group} {v!r}; {hint}choose one of {', '.join(options)}"
+            )
+
+
+def _check_value(key: str, value: str, kind: str) -> None:
+    """A value Hydra would refuse with a multi-line report: one line instead."""
+    if value in ("null", "None") and "None" in kind:
+        return
+    try:
+        if kind.startswith("int"):
+            int(value)
+        elif kind.startswith("float"):
+            float(value)
+        elif kind.startswith("bool") and value.lower() not in ("true", "false"):
+            raise ValueError(value)
+    except ValueError:
+        expected = kind.split(" ")[0].replace("|", "or")
+        raise QuotestanceError(f"{key}={value}: expected {expected}") from None
 
 
 def check_config(cfg: DictConfig) -> None:
