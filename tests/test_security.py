@@ -1,7 +1,7 @@
 """Loading a model folder never runs code that came with it, and a broken folder is one line."""
 
 import json
-import zipfile
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +11,9 @@ from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 from quotestance.models import load_model
 from quotestance.models.baselines import TRUSTED_TYPES, TfidfModel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from hostile import runstring_skops
 
 LABELS = ("favor", "against", "neutral")
 ROWS = pd.DataFrame(
@@ -41,48 +44,10 @@ def test_the_trusted_list_covers_what_our_models_save(tmp_path, classifier, use_
 
 
 def runstring_file(path: Path, marker: Path) -> None:
-    """A skops file whose loading would call numpy's ``runstring`` on a line of Python."""
+    """A skops file whose loading would call numpy's ``runstring`` on a line of Python that
+    writes ``marker`` (the payload of benchmarks/hostile.py)."""
     code = f"open({str(marker)!r}, 'w').write('ran')"
-    schema = {
-        "__class__": "runstring",
-        "__module__": "numpy.testing._private.utils",
-        "__loader__": "ConstructorFromReduceNode",
-        "content": {
-            "__class__": "tuple",
-            "__module__": "builtins",
-            "__loader__": "TupleNode",
-            "content": [
-                {
-                    "__class__": "str",
-                    "__module__": "builtins",
-                    "__loader__": "JsonNode",
-                    "content": json.dumps(code),
-                    "is_json": True,
-                    "__id__": 2,
-                },
-                {
-                    "__class__": "dict",
-                    "__module__": "builtins",
-                    "__loader__": "DictNode",
-                    "content": {},
-                    "key_types": {
-                        "__class__": "list",
-                        "__module__": "builtins",
-                        "__loader__": "ListNode",
-                        "content": [],
-                        "__id__": 4,
-                    },
-                    "__id__": 3,
-                },
-            ],
-            "__id__": 1,
-        },
-        "__id__": 0,
-        "protocol": 2,
-        "_skops_version": "0.16.0",
-    }
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("schema.json", json.dumps(schema))
+    runstring_skops(path, marker, "numpy.testing._private.utils", "runstring", code)
 
 
 def test_a_crafted_skops_file_is_refused_without_running(tmp_path):
