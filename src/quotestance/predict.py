@@ -200,26 +200,7 @@ def apply(
                 row[f"{column}_prob_{label}"] = float(row_proba[j])
 
 
-def write_predictions(rows: list[dict[str, Any]], out: Path | None, force: bool) -> str | None:
-    from quotestance.io import atomic_write_text, csv_text, dumps_jsonl
-
-    if out is None:
-        return dumps_jsonl(rows)
-    if out.suffix == ".csv":
-        atomic_write_text(out, csv_text(pd.DataFrame(rows, columns=_columns(rows))), force=force)
-    elif out.suffix in (".jsonl", ".json"):
-        atomic_write_text(out, dumps_jsonl(rows), force=force)
-    else:
-        raise InputError(out, "--out must end in .jsonl or .csv")
-    return None
-
-
 COLUMNS = ("article", "article_id", "quote_id", "pair_id", "lang", "speaker", "target", "stance")
-
-
-def _columns(rows: list[dict[str, Any]]) -> list[str]:
-    """The rows' keys, or the main ones for an empty file (a header a reader can check)."""
-    return list(dict.fromkeys(k for r in rows for k in r)) or list(COLUMNS)
 
 
 def check_out_suffix(out: Path | None) -> None:

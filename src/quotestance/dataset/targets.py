@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -249,11 +250,25 @@ def article_targets(analysis: Analysis, table: EntityTable | None = None) -> lis
     table = table or load_entities()
     people, roles = article_people(analysis)
     country = article_country(analysis, table)
+    # each quote looks only at the names around it and at its speaker's previous quote,
+    # so that an article of many quotes costs time in proportion to them
+    names = sorted(analysis.names, key=lambda n: n.start)
+    starts = [n.start for n in names]
+    longest = max((n.end - n.start for n in names), default=0)
+    people.sort(key=lambda p: p.start)
+    people_starts = [p.start for p in people]
+    people_genders = {p.name: p.gender for p in people}
+    last_by_speaker: dict[str, Quote] = {}
     found = []
-    for i, q in enumerate(quotes):
-        named = find_targets(q, text, quotes[:i], table, analysis.names, analysis.person_name)
+    for q in quotes:
+        lo, hi = bisect_left(starts, q.start - longest), bisect_left(starts, q.end)
+        near = [n for n in names[lo:hi] if n.end > q.start]
+        previous = [last_by_speaker[q.speaker]] if q.speaker in last_by_speaker else []
+        named = find_targets(q, text, previous, table, near, analysis.person_name)
+        if q.speaker:
+            last_by_speaker[q.speaker] = q
         seen = {t.name for t in named}
-        more = people_targets(q, text, people, roles, table)
+        more = people_targets(q, text, people, roles, table, people_starts, people_genders)
         more += description_targets(q, text, country, table)
         for t in sorted(more, key=lambda t: t.start):
             if t.name not in seen and t.name != q.speaker:
@@ -319,14 +334,21 @@ def people_targets(
     people: list[Person],
     roles: dict[str, str],
     table: EntityTable,
+    starts: list[int] | None = None,
+    genders: dict[str, str | None] | None = None,
 ) -> list[Target]:
     """Targets a quote names by role ("the prime minister" -> the one person the article
     calls so) or by a third-person pronoun ("her campaign") -> the person last named before
     it whose gender fits, never the speaker. In reported speech a pronoun of the speaker's
-    gender is the speaker ("he would support Trump"), so only the other gender counts."""
+    gender is the speaker ("he would support Trump"), so only the other gender counts.
+    ``people`` are in text order; ``starts`` (their positions) and ``genders`` (by name) may
+    be given once for all of an article's quotes."""
     found: list[Target] = []
     pronouns = pronoun_genders(quote.lang)
-    speaker_gender = next((p.gender for p in people if p.name == quote.speaker), None)
+    starts = starts if starts is not None else [p.start for p in people]
+    if genders is None:
+        genders = {p.name: p.gender for p in people}
+    speaker_gender = genders.get(quote.speaker or "")
     for start, end in quote.segments:
         part = text[start:end]
         for role, name in roles.items():
@@ -343,11 +365,21 @@ def people_targets(
             if quote.kind != "direct" and speaker_gender in (gender, None):
                 continue  # reported speech: "he" is most likely the speaker
             pos = start + m.start()
-            before = [p for p in people if p.start < pos and p.name != quote.speaker]
-            match = next((p for p in reversed(before) if p.gender == gender), None)
+            match = _last_named(people, starts, pos, gender, quote.speaker)
             if match is not None:
                 found.append(_person(match.name, m.group(), pos, table, quote.lang, "pronoun"))
     return found
+
+
+def _last_named(
+    people: list[Person], starts: list[int], pos: int, gender: str, speaker: str | None
+) -> Person | None:
+    """The person named last before ``pos`` with ``gender``, not the speaker (``people`` in
+    text order, ``starts`` their positions)."""
+    for i in range(bisect_left(starts, pos) - 1, -1, -1):
+        if people[i].gender == gender and people[i].name != speaker:
+            return people[i]
+    return None
 
 
 def definite_form(role: str, lang: str) -> str | None:
