@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -67,10 +67,9 @@ def cue_classes(value: str | None) -> tuple[str, ...] | None:
         return tuple(sorted(cue_set(value)))
     except ValueError as exc:
         fail(f"--cues: {exc}")
-        raise  # not reached: fail exits
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
 
