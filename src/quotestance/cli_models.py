@@ -71,3 +71,48 @@ def _is_stale_cache(folder: Path) -> bool:
     from quotestance.models import e5
 
     return folder == e5.cache_dir() and folder.exists()
+
+
+@models_app.command("train-norwegian")
+def train_norwegian(
+    data_dir: Annotated[
+        Path,
+        typer.Option(help="Shared data folder holding norne_news_nob/ (the NDT/NorNE files)."),
+    ] = Path("../shared/data"),
+    config: Annotated[Path, typer.Option(help="spaCy training config.")] = Path(
+        "conf/spacy/norwegian.cfg"
+    ),
+    interim: Annotated[
+        Path, typer.Option(help="Folder for train/dev/test.spacy and split.json.")
+    ] = Path("data/interim/norwegian"),
+    out: Annotated[
+        Path, typer.Option(help="spaCy's output folder (model-best/ and model-last/).")
+    ] = Path("models/norwegian"),
+    prepare_only: Annotated[
+        bool, typer.Option("--prepare-only", help="Write the DocBins, do not train.")
+    ] = False,
+) -> None:
+    """Train the Norwegian Bokmål spaCy pipeline (tags, morphology, lemmas, dependencies,
+    NorNE entities) on the NDT newspaper files, leaving out the files reserved for
+    evaluation: the DocBins into --interim, then spaCy's trainer into --out."""
+    from quotestance import norwegian_model
+
+    try:
+        summary = norwegian_model.prepare(data_dir, interim)
+        for name, counts in summary["splits"].items():
+            logger.info(
+                "%s: %d files, %d documents, %d sentences, %d tokens, %d entities",
+                name,
+                len(counts["files"]),
+                counts.get("docs", 0),
+                counts.get("sentences", 0),
+                counts.get("tokens", 0),
+                counts.get("entities", 0),
+            )
+        if prepare_only:
+            return
+        best = norwegian_model.train(config, out, interim)
+    except QuotestanceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    logger.info("trained pipeline in %s", best)
