@@ -4,6 +4,7 @@ fixture sentences written here in the NDT/NorNE CoNLL format (no shared data nee
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,16 @@ def test_tiny_pipeline_trains_with_the_real_config_and_loads(tmp_path, monkeypat
     assert all(t.tag_ and t.pos_ for t in doc)
     assert doc.has_annotation("DEP") and sum(t.dep_ == "ROOT" for t in doc) >= 1
     assert ("Per Hansen", "PER") in [(e.text, e.label_) for e in doc.ents]
+
+    # the benchmark scores it on the fixture's test split and writes its tables
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import norwegian_pipeline
+
+    out = tmp_path / "report.md"
+    assert (
+        norwegian_pipeline.main(["--data-dir", str(data), "--model", str(best), "--out", str(out)])
+        == 0
+    )
+    report = out.read_text(encoding="utf-8")
+    assert "| LAS |" in report and "| entities F1 |" in report and "| PER | 2 |" in report
+    assert "Hansen" not in report  # nothing from the texts
