@@ -2,6 +2,7 @@
 records are written as articles finish; an interrupted run resumes; CSV and Parquet."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -207,3 +208,25 @@ def test_a_corpus_too_large_for_the_command_line_comes_from_a_list(articles, tmp
     assert result.exit_code == 0 and result.stdout.encode() == whole.read_bytes()
     result = extract("--out", str(tmp_path / "none.jsonl"))
     assert result.exit_code == 1 and "no articles: give ARTICLES or --files-from" in result.output
+
+
+def test_a_folder_stands_for_its_article_files_in_name_order(articles, tmp_path):
+    whole, folder_out = tmp_path / "whole.jsonl", tmp_path / "folder.jsonl"
+    corpus = tmp_path / "corpus"
+    (corpus / "b").mkdir(parents=True)
+    (corpus / ".hidden").mkdir()
+    texts = [Path(a).read_text(encoding="utf-8") for a in articles]
+    (corpus / "a.txt").write_text(texts[0], encoding="utf-8")
+    (corpus / "b" / "c.txt").write_text(texts[1], encoding="utf-8")
+    (corpus / "notes.md").write_text(texts[2], encoding="utf-8")
+    (corpus / ".hidden" / "d.txt").write_text(texts[2], encoding="utf-8")
+    ordered = [str(corpus / "a.txt"), str(corpus / "b" / "c.txt")]
+    assert extract(*ordered, "--out", str(whole), "--workers", "1").exit_code == 0
+    result = extract(str(corpus), "--out", str(folder_out), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert folder_out.read_bytes() == whole.read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = extract(str(empty))
+    assert result.exit_code == 1
+    assert f"{empty}: a folder without .txt or .html files" in result.output

@@ -673,3 +673,21 @@ def test_a_participle_after_a_with_clause_takes_its_subject(extract):
 def test_a_participle_after_the_subject_is_part_of_it(extract):
     q = only(extract("Trump was best able to handle the issue, those surveyed said."))
     assert q.speaker_mention == "those surveyed"
+
+
+def test_lemmas_come_on_demand_and_equal_the_lemmatizer_s():
+    import spacy
+
+    from quotestance.extract.english import SPACY_MODEL, lemma_of, load_nlp
+
+    nlp = load_nlp()
+    assert "lemmatizer" not in nlp.pipe_names  # disabled: only asked-for tokens are lemmatised
+    text = (
+        "Mr Howard told reporters the Tories were promising lower taxes, but Labour's "
+        "spokesmen said they'd been criticising the plans, which Brussels has rejected."
+    )
+    full = spacy.load(SPACY_MODEL)(text)
+    assert [lemma_of(t) for t in nlp(text)] == [t.lemma_.lower() for t in full]
+    assert {"tell", "promise", "say", "criticise", "have", "reject", "be"} <= {
+        lemma_of(t) for t in nlp(text)
+    }

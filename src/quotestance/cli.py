@@ -106,7 +106,10 @@ Address = Annotated[
 
 ArticlePaths = Annotated[
     list[Path] | None,
-    typer.Argument(help="Article files (.txt or .html).", show_default=False),
+    typer.Argument(
+        help="Article files (.txt or .html), or folders of them (searched recursively).",
+        show_default=False,
+    ),
 ]
 FilesFrom = Annotated[
     Path | None,
@@ -118,9 +121,32 @@ FilesFrom = Annotated[
 ]
 
 
+def article_files(folder: Path) -> list[Path]:
+    """The .txt and .html files under a folder, in name order (hidden ones left out)."""
+    from quotestance.extract.article import HTML_SUFFIXES
+
+    suffixes = {".txt", *HTML_SUFFIXES}
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in suffixes
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
 def corpus_paths(articles: list[Path] | None, files_from: Path | None) -> list[Path]:
-    """ARTICLES, then the paths listed in --files-from; at least one."""
-    paths = list(articles or [])
+    """ARTICLES (a folder stands for its article files), then the paths listed in
+    --files-from; at least one."""
+    paths: list[Path] = []
+    for path in articles or []:
+        if path.is_dir():
+            found = article_files(path)
+            if not found:
+                fail(f"{path}: a folder without .txt or .html files")
+            paths += found
+        else:
+            paths.append(path)
     if files_from is not None:
         try:
             if str(files_from) == "-":
