@@ -1,0 +1,250 @@
+"""Norwegian quotes and speakers against the hand-annotated NorNE articles.
+
+    python benchmarks/norwegian.py --data-dir ../shared/data [--split test|dev|all] [--list]
+
+The articles are cut from the NDT/NorNE newspaper files and chosen by the fixed rule of
+benchmarks/norne.py (benchmarks/gold/SELECTION.md), written as .txt files to
+data/interim/norne_articles/ (outside git) and read by ``extract_file(path, "no")``. The gold
+quotes are benchmarks/gold/norne.jsonl, character offsets into those texts; a line with
+``quote_start`` null marks an article without quotes. Quotes are matched and speakers
+compared as in benchmarks/targets.py (its functions, imported): a system quote matches a gold
+quote when its segments cover at least 30% of the gold span, one-to-one. Prints Markdown
+tables per newspaper (the file prefix) and overall, with recall per gold cue class, and
+writes them to reports/norwegian.md. ``--list`` prints the chosen articles and checks that
+the gold file holds exactly them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import norne
+from targets import (
+    GOLD_DIR,
+    GOLD_KEYS,
+    SPLITS,
+    BenchmarkError,
+    GoldQuote,
+    SystemQuote,
+    Tally,
+    check_offsets,
+    class_tables,
+    quote_table,
+    score_article,
+)
+
+from quotestance.errors import QuotestanceError
+from quotestance.extract.article import read_article
+from quotestance.extract.pipeline import extract_file
+from quotestance.io import atomic_write_text
+
+GOLD_FILE = GOLD_DIR / "norne.jsonl"
+SOURCE = "norne"
+
+
+@dataclass
+class Gold:
+    """The gold file: each article's split and its quotes (none for a quote-less article)."""
+
+    splits: dict[str, str]
+    quotes: dict[str, list[GoldQuote]]
+
+    def articles(self, split: str) -> list[str]:
+        return [a for a, s in self.splits.items() if s == split]
+
+
+def read_gold(file: Path = GOLD_FILE) -> Gold:
+    """The gold lines of ``file``; a line with quote_start null stands for its article only."""
+    if not file.is_file():
+        raise BenchmarkError(f"{file}: no such gold file")
+    splits: dict[str, str] = {}
+    quotes: dict[str, list[GoldQuote]] = defaultdict(list)
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            missing = [k for k in GOLD_KEYS if k not in row]
+            if missing:
+                raise ValueError(f"no {', '.join(missing)}")
+            article, split = str(row["article"]), str(row["split"])
+            if splits.setdefault(article, split) != split:
+                raise ValueError(f"{article} is in two splits")
+            quotes.setdefault(article, [])
+            if row["quote_start"] is None:
+                continue
+            start, end = int(row["quote_start"]), int(row["quote_end"])
+            if not 0 <= start < end:
+                raise ValueError(f"empty or negative span {start}-{end}")
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise BenchmarkError(f"{file}:{number}: not a gold row ({exc})") from exc
+        quotes[article].append(
+            GoldQuote(
+                start=start,
+                end=end,
+                speaker=row["speaker"],
+                cue_class=row["cue_class"] or "speech",
+                source=SOURCE,
+                split=split,
+                article=article,
+                cue=row["cue"],
+            )
+        )
+    return Gold(splits, dict(quotes))
+
+
+def selection_check(
+    chosen: dict[str, list[tuple[norne.Article, Path]]], gold: Gold, splits: Sequence[str]
+) -> str:
+    """Whether the gold file holds exactly the articles the rule picks, each in its split."""
+    differences = []
+    for split in splits:
+        picked = {a.id for a, _ in chosen.get(split, [])}
+        annotated = set(gold.articles(split))
+        differences += [f"{split}: {a} not annotated" for a in sorted(picked - annotated)]
+        differences += [f"{split}: {a} not picked by the rule" for a in sorted(annotated - picked)]
+    if not differences:
+        return "the gold file holds exactly the articles SELECTION.md's rule picks"
+    return "differs from SELECTION.md's rule: " + "; ".join(differences)
+
+
+def system_quotes(quotes: Sequence[object]) -> list[SystemQuote]:
+    """extract_file's quotes as the fields the benchmark compares."""
+    return [
+        SystemQuote(
+            segments=[(int(s), int(e)) for s, e in q.segments],  # type: ignore[attr-defined]
+            speaker=q.speaker,  # type: ignore[attr-defined]
+            cue_class=getattr(q, "cue_class", None),
+            found=q,
+        )
+        for q in quotes
+    ]
+
+
+def evaluate(
+    items: Sequence[tuple[norne.Article, Path, str]], gold: Gold
+) -> tuple[dict[tuple[str, str], Tally], list[str]]:
+    """Tallies by (newspaper, split) and the gold spans that do not read back."""
+    tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    problems: list[str] = []
+    for article, path, split in items:
+        quotes = gold.quotes.get(article.id, [])
+        try:
+            raw = path.read_text(encoding="utf-8")
+            text = read_article(path, "no").text
+            found = extract_file(path, "no")
+        except (OSError, UnicodeDecodeError, QuotestanceError) as exc:
+            raise BenchmarkError(f"{path}: cannot read the article ({exc})") from exc
+        if raw != article.text:
+            problems.append(f"{article.id}: the written text differs from the rebuilt one")
+        problems += check_offsets(raw, text, quotes)
+        tallies[(article.newspaper, split)].add(score_article(quotes, system_quotes(found), path))
+    return dict(tallies), problems
+
+
+def groups_for(
+    tallies: dict[tuple[str, str], Tally], splits: Sequence[str]
+) -> list[tuple[str, Tally]]:
+    groups: list[tuple[str, Tally]] = []
+    total = Tally()
+    for code, name in norne.NEWSPAPERS.items():
+        t = Tally()
+        for split in splits:
+            t.add(tallies.get((code, split), Tally()))
+        if t.articles:
+            groups.append((f"{code} ({name})", t))
+            total.add(t)
+    groups.append(("all", total))
+    return groups
+
+
+SPLIT_NOTES = {
+    "test": "The headline numbers: nothing was tuned on these articles.",
+    "dev": "Rules may be tuned on the dev articles only, so these numbers are optimistic once "
+    "anything was tuned.",
+    "all": "Test and dev articles together.",
+}
+
+METRICS = """\
+What the numbers mean: a system quote matches a gold quote when its segments cover at least
+30% of the gold span's characters, one-to-one, the pairs sharing most characters first
+(benchmarks/targets.py's match_quotes). P = matched / system quotes, R = matched / gold quotes.
+Speaker acc. = matched quotes whose system speaker equals the gold speaker after
+targets.py's normalise_name (case-folded, spaces collapsed, a leading "the" and English titles
+dropped; Norwegian titles such as "statsadvokat" are not); a gold quote without speaker (an
+interviewer's question, an unnamed source) wants none. Gold speakers are the fullest name the
+article gives (a surname alone where it never gives more), else the group or role it names.
+"""
+
+
+def report(
+    tallies: dict[tuple[str, str], Tally],
+    splits: Sequence[str],
+    selection: str,
+    problems: list[str],
+) -> str:
+    sections = ["# Norwegian quotes and speakers: NorNE newspaper articles", ""]
+    views = [(s, [s]) for s in splits] + ([("all", list(splits))] if len(splits) > 1 else [])
+    for view, view_splits in views:
+        groups = groups_for(tallies, view_splits)
+        sections += [f"## {view.capitalize()} split" if view != "all" else "## All splits", ""]
+        sections += [SPLIT_NOTES[view], "", *quote_table(groups), "", *class_tables(groups), ""]
+    if problems:
+        offsets = f"{len(problems)} gold spans read differently: " + "; ".join(problems[:10])
+    else:
+        offsets = (
+            "every gold span reads the same in the written file and in read_article's text, "
+            "and every written text equals the rebuilt one"
+        )
+    sections += ["## Checks", "", f"- Articles: {selection}.", f"- Offsets: {offsets}.", ""]
+    sections += [METRICS]
+    return "\n".join(sections)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--gold", type=Path, default=GOLD_FILE)
+    parser.add_argument("--articles-dir", type=Path, default=norne.OUT_DIR)
+    parser.add_argument("--split", default="test", choices=["test", "dev", "all"])
+    parser.add_argument("--list", action="store_true", help="print the chosen articles and exit")
+    parser.add_argument("--out", type=Path, default=Path("reports/norwegian.md"))
+    args = parser.parse_args(argv)
+    splits = list(SPLITS) if args.split == "all" else [args.split]
+    try:
+        if not (args.data_dir / norne.SENTENCES).is_file():
+            raise BenchmarkError(f"{args.data_dir / norne.SENTENCES}: not found; pass --data-dir")
+        chosen = norne.chosen(args.data_dir, args.articles_dir)
+        gold = read_gold(args.gold)
+        selection = selection_check(chosen, gold, splits)
+        if args.list:
+            for split in splits:
+                for a, path in chosen[split]:
+                    n = len(gold.quotes.get(a.id, []))
+                    print(f"{split}\t{a.id}\t{a.newspaper}\t{n} gold quotes\t{path}")
+            print(selection)
+            return 0 if selection.startswith("the gold file holds") else 1
+        items = [(a, path, split) for split in splits for a, path in chosen[split]]
+        tallies, problems = evaluate(items, gold)
+    except (BenchmarkError, QuotestanceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    text = report(tallies, splits, selection, problems)
+    print(text)
+    atomic_write_text(args.out, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
