@@ -129,12 +129,17 @@ def throughput(name: str, paths: list[Path], lang: str) -> tuple[str, dict]:
 
 
 def norne_articles(data: Path, workdir: Path) -> tuple[list[Path], dict]:
-    """One text file per NorNE document (sentences as lines), in a temporary folder only."""
+    """One text file per NorNE document (sentences as lines), in a temporary folder only; the
+    files reserved for independent evaluation are left out."""
+    from quotestance.norwegian_model import RESERVED_LIST, reserved_names
+
+    skip = reserved_names(data / RESERVED_LIST)
     docs: dict[str, list[dict]] = defaultdict(list)
     with open(data / "norne_news_nob" / "sentences.derived.jsonl", encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            docs[row["file"]].append(row)
+            if row["file"] not in skip:
+                docs[row["file"]].append(row)
     paths = []
     dash = 0
     for name, rows in docs.items():

@@ -79,21 +79,16 @@ def bare_spacy(paths: list[str], every_component: bool = False) -> float:
     return time.perf_counter() - start
 
 
-def reserved(data: Path) -> set[str]:
-    """The NorNE files reserved for independent evaluation (never read here)."""
-    listing = data / "norne_news_nob" / "RESERVED_FOR_EVALUATION.txt"
-    lines = listing.read_text(encoding="utf-8").splitlines() if listing.exists() else []
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
-
 def norne_texts(data: Path, tmp: Path) -> list[str]:
     """One text file per NorNE newspaper file not reserved for evaluation, its sentences as
     lines, written to ``tmp`` only."""
-    skip = reserved(data)
+    from quotestance.norwegian_model import RESERVED_LIST, reserved_names
+
     docs: dict[str, list[str]] = {}
     derived = data / "norne_news_nob" / "sentences.derived.jsonl"
     if not derived.exists():
         return []
+    skip = reserved_names(data / RESERVED_LIST)
     with open(derived, encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
@@ -273,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     paths = bbc[: args.limit]
     n = len(paths)
+    load = os.getloadavg()[0]
     warm_up("auto")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -301,9 +297,12 @@ def main(argv: list[str] | None = None) -> int:
             versions = ", ".join(f"{k} {v}" for k, v in found["versions"].items())
             for result in found["results"]:
                 s = result["seconds"]
+                failed = sum(result["failures"].values())
+                kinds = ", ".join(f"{v} {k}" for k, v in sorted(result["failures"].items()))
+                failed_cell = f"{failed} ({kinds})" if kinds else "0"
                 tool_rows.append(
                     f"| {result['tool']} | {n} | {s:.1f} | {n / s:.1f} | {result['quotes']} | "
-                    f"{result['failures']} | {s / one:.2f}× extraction's time |"
+                    f"{failed_cell} | {s / one:.2f}× extraction's time |"
                 )
         predict_rows: list[str] = []
         if not args.skip_predict:
@@ -351,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
         "# Corpus throughput",
         "",
         f"BBC News 2004–05 ({n} articles) and the NorNE newspaper files not reserved for "
-        f"evaluation ({len(norne)} texts, one per file), on {os.cpu_count()} CPU cores.",
+        f"evaluation ({len(norne)} texts, one per file), on {os.cpu_count()} CPU cores; load "
+        f"average {load:.2f} when the run began (other work on the machine skews the worker "
+        "ratios).",
         "",
         "## Workers and the parse",
         "",
@@ -372,8 +373,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{failures} | 1.00 |",
             *tool_rows,
             "",
-            "textacy fails on an article with an odd number of quotation marks; sayswho is "
-            "timed without its coreference step (its model is not installable here).",
+            "textacy raises ValueError on an article with an odd number of quotation marks; "
+            "sayswho is timed without its coreference step (its model is not installable "
+            "here), and its text preparation raises IndexError on some articles.",
             "",
         ]
     if predict_rows:
