@@ -174,6 +174,27 @@ def test_split_is_by_whole_file_groups_and_skips_reserved(tmp_path):
     assert nm.file_group("sp-bm001_0002.conll") == "sp-bm001"
 
 
+def test_files_of_the_quote_gold_articles_are_never_trained_on(tmp_path):
+    data = corpus(tmp_path / "data")
+    gold = tmp_path / "norne.jsonl"
+    gold.write_text(
+        '{"article": "aa001_0001.conll#2", "quote_start": 3}\n'
+        '{"article": "aa002_0000.conll#0", "quote_start": null}\n',
+        encoding="utf-8",
+    )
+    held = nm.gold_files(gold)
+    assert held == {"aa001_0001.conll", "aa002_0000.conll"}
+    splits = nm.split_files(data / nm.CONLL_FOLDER, {"aa001_0002.conll"}, held)
+    names = {k: [p.name for p in v] for k, v in splits.items()}
+    assert names["train"] == ["aa001_0000.conll"]
+    assert names["test"] == ["aa001_0001.conll", "aa002_0000.conll", "aa017_0000.conll"]
+    summary = nm.prepare(data, tmp_path / "out", held_out=held)
+    assert summary["held_out_files"] == ["aa001_0001.conll", "aa002_0000.conll"]
+    gold.write_text('{"article": "aa001_0001.conll#2"}\n{"file": 1}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"norne\.jsonl:2: not a gold line"):
+        nm.gold_files(gold)
+
+
 def test_missing_reserved_list_is_an_error(tmp_path):
     with pytest.raises(InputError, match="reserved for evaluation is missing"):
         nm.prepare(tmp_path, tmp_path / "out")

@@ -91,6 +91,13 @@ def train_norwegian(
     prepare_only: Annotated[
         bool, typer.Option("--prepare-only", help="Write the DocBins, do not train.")
     ] = False,
+    hold_out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Quote gold file whose articles' NorNE files are never trained on (they go "
+            "to test).",
+        ),
+    ] = Path("benchmarks/gold/norne.jsonl"),
 ) -> None:
     """Train the Norwegian Bokmål spaCy pipeline (tags, morphology, lemmas, dependencies,
     NorNE entities) on the NDT newspaper files, leaving out the files reserved for
@@ -98,7 +105,8 @@ def train_norwegian(
     from quotestance import norwegian_model
 
     try:
-        summary = norwegian_model.prepare(data_dir, interim)
+        held_out = norwegian_model.gold_files(hold_out) if hold_out is not None else set()
+        summary = norwegian_model.prepare(data_dir, interim, held_out=held_out)
         for name, counts in summary["splits"].items():
             logger.info(
                 "%s: %d files, %d documents, %d sentences, %d tokens, %d entities",

@@ -373,8 +373,31 @@ def split_of(group: str) -> str:
     return "dev" if bucket == 0 else "test" if bucket == 1 else "train"
 
 
-def split_files(conll_dir: str | Path, reserved: set[str]) -> dict[str, list[Path]]:
-    """The CoNLL files of each split, sorted, without the reserved ones (never opened)."""
+def gold_files(path: str | Path) -> set[str]:
+    """The NorNE files that hold the articles of a quote gold file (benchmarks/gold/
+    norne.jsonl: ``article`` is ``<file>#<index>``): the pipeline is never trained on them,
+    so that extraction scored on those articles does not read parses it learned."""
+    path = Path(path)
+    files: set[str] = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read the gold file ({exc})") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            files.add(str(json.loads(line)["article"]).split("#", 1)[0])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(path, f"not a gold line with an 'article' ({exc})", number) from exc
+    return files
+
+
+def split_files(
+    conll_dir: str | Path, reserved: set[str], held_out: set[str] | frozenset[str] = frozenset()
+) -> dict[str, list[Path]]:
+    """The CoNLL files of each split, sorted, without the reserved ones (never opened);
+    ``held_out`` files go to test whatever their group's split."""
     folder = Path(conll_dir)
     if not folder.is_dir():
         raise InputError(folder, "no such folder of CoNLL files")
@@ -383,7 +406,8 @@ def split_files(conll_dir: str | Path, reserved: set[str]) -> dict[str, list[Pat
         raise InputError(folder, "no .conll files outside the reserved list")
     splits: dict[str, list[Path]] = {name: [] for name in SPLITS}
     for path in files:
-        splits[split_of(file_group(path.name))].append(path)
+        split = "test" if path.name in held_out else split_of(file_group(path.name))
+        splits[split].append(path)
     return splits
 
 
@@ -391,18 +415,24 @@ def prepare(
     data_dir: str | Path,
     out_dir: str | Path = INTERIM_DIR,
     max_sentences: int = SENTENCES_PER_DOC,
+    held_out: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Write ``train/dev/test.spacy`` and ``split.json`` (file names and counts per split)
-    into ``out_dir`` from the treebank under ``data_dir``; returns what split.json holds."""
+    into ``out_dir`` from the treebank under ``data_dir``; returns what split.json holds.
+    ``held_out`` files (those of the quote gold articles) are test files."""
     import spacy
     from spacy.tokens import DocBin
 
     data_dir = Path(data_dir)
     out = Path(out_dir)
     reserved = reserved_names(data_dir / RESERVED_LIST)
-    splits = split_files(data_dir / CONLL_FOLDER, reserved)
+    splits = split_files(data_dir / CONLL_FOLDER, reserved, held_out)
     nlp = spacy.blank("nb")
-    summary: dict[str, Any] = {"reserved_files_skipped": len(reserved), "splits": {}}
+    summary: dict[str, Any] = {
+        "reserved_files_skipped": len(reserved),
+        "held_out_files": sorted(held_out),
+        "splits": {},
+    }
     out.mkdir(parents=True, exist_ok=True)
     for name in SPLITS:
         docbin = DocBin(store_user_data=False)
