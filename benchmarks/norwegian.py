@@ -48,6 +48,7 @@ from quotestance.errors import QuotestanceError
 from quotestance.extract.article import read_article
 from quotestance.extract.pipeline import extract_file
 from quotestance.io import atomic_write_text
+from quotestance.lexicon import DEFAULT_CUES
 
 GOLD_FILE = GOLD_DIR / "norne.jsonl"
 SOURCE = "norne"
@@ -149,7 +150,10 @@ def evaluate(
         if raw != article.text:
             problems.append(f"{article.id}: the written text differs from the rebuilt one")
         problems += check_offsets(raw, text, quotes)
-        tallies[(article.newspaper, split)].add(score_article(quotes, system_quotes(found), path))
+        # the default view, as `quotestance extract` writes it: a question put to the speaker
+        # is no quote of theirs (cue class "question", kept only with --cues)
+        quoted = [q for q in quotes if q.cue_class in DEFAULT_CUES]
+        tallies[(article.newspaper, split)].add(score_article(quoted, system_quotes(found), path))
     return dict(tallies), problems
 
 
@@ -185,6 +189,8 @@ targets.py's normalise_name (case-folded, spaces collapsed, a leading "the" and 
 dropped; Norwegian titles such as "statsadvokat" are not); a gold quote without speaker (an
 interviewer's question, an unnamed source) wants none. Gold speakers are the fullest name the
 article gives (a surname alone where it never gives more), else the group or role it names.
+The tables are extraction's default view (cue classes speech, written, thought, source):
+the interviewers' questions annotated with cue class "question" are left out on both sides.
 """
 
 

@@ -41,10 +41,10 @@ def extract(tmp_path):
     """Extract quotes from a text given inline: ``extract(text, lang)``."""
     counter = iter(range(10_000))
 
-    def run(text: str, lang: str = "auto") -> list[Quote]:
+    def run(text: str, lang: str = "auto", cues: list[str] | None = None) -> list[Quote]:
         path = tmp_path / f"article{next(counter)}.txt"
         path.write_text(text, encoding="utf-8")
-        return extract_file(path, lang)
+        return extract_file(path, lang, cues=cues)
 
     return run
 

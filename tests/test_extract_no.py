@@ -227,8 +227,10 @@ def test_dash_paragraph_continued_in_a_paragraph_closing_with_attribution(extrac
         "Det har vært konstruktivt hele veien, sier direktør Kari Holm.",
         "no",
     )
-    assert [q.speaker for q in qs] == ["Kari Holm", "Kari Holm"]
-    assert [q.kind for q in qs] == ["direct", "indirect"]
+    # one quote: the dash opens it and the attribution closes it a paragraph later
+    q = only(qs)
+    assert q.kind == "direct" and q.speaker == "Kari Holm" and q.cue == "sier"
+    assert q.text == "Vi har hatt en god dialog med Telenor. Det har vært konstruktivt hele veien"
 
 
 # -- cue classes and speech-like verbs that report no speech ----------------------------------
@@ -281,3 +283,55 @@ def test_asked_to_comment_is_not_the_subjects_quote(extract):
 
 def test_declining_to_comment_is_not_a_quote(extract):
     assert extract("Kommunen avviser å kommentere at skolen skal legges ned neste år.", "no") == []
+
+
+def test_dash_quote_over_several_paragraphs_attributed_in_the_last(extract):
+    # one sentence a line, as newspaper text often comes: the ", sier X." ends the run
+    text = (
+        "Enhedslisten står sterkt på målingene.\n"
+        "– Nei, det tror jeg ikke.\n"
+        "Men oppgaven blir å fastholde SD og SF på deres løfter.\n"
+        "Skal vi samarbeide med dem forventer vi innflytelse, sier Johanne Schmidt-Nielsen.\n"
+    )
+    q = only(extract(text, "no"))
+    assert q.text.startswith("Nei, det tror jeg ikke.")
+    assert q.text.endswith("forventer vi innflytelse")
+    assert q.speaker == "Johanne Schmidt-Nielsen" and q.cue == "sier"
+
+
+def test_dash_run_stops_at_the_next_dash(extract):
+    text = (
+        "Statsminister Jonas Gahr Støre svarte på spørsmål torsdag.\n"
+        "– Dette er ikke riktig.\n"
+        "– Det tar vi opp i morgen, sier Støre.\n"
+    )
+    qs = extract(text, "no")
+    assert [q.text for q in qs] == ["Dette er ikke riktig.", "Det tar vi opp i morgen"]
+
+
+def test_interviewers_question_is_nobody_s_quote(extract):
+    text = (
+        "Enhedslisten står sterkt på målingene.\n"
+        "– Frykter dere å bli marginalisert i møte med de store partiene?\n"
+        "– Nei, det tror jeg ikke, sier Johanne Schmidt-Nielsen.\n"
+    )
+    q = only(extract(text, "no"))
+    assert q.text == "Nei, det tror jeg ikke" and q.speaker == "Johanne Schmidt-Nielsen"
+    qs = extract(text, "no", cues=["speech", "question"])
+    assert [(q.cue_class, q.speaker) for q in qs] == [
+        ("question", None),
+        ("speech", "Johanne Schmidt-Nielsen"),
+    ]
+
+
+def test_headline_quote_is_the_speaker_the_body_quotes(extract):
+    text = (
+        "– Danmark i krise\n"
+        "Enhedslisten vil løfte Danmark ut av den økonomiske krisen.\n"
+        "– Krisen er dessverre langt fra slutt, sier Johanne Schmidt-Nielsen.\n"
+    )
+    qs = extract(text, "no")
+    assert [(q.text, q.speaker) for q in qs] == [
+        ("Danmark i krise", "Johanne Schmidt-Nielsen"),
+        ("Krisen er dessverre langt fra slutt", "Johanne Schmidt-Nielsen"),
+    ]

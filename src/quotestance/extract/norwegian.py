@@ -367,6 +367,26 @@ class NorwegianAttribution:
                 )
         return found
 
+    def closing_attribution(
+        self, ps: int, pe: int
+    ) -> tuple[int, str, tuple[int, int], Mention] | None:
+        """ "..., sier han." in a paragraph that does not open with a dash: where the quoted
+        words before it end, the cue and the speaker. A dash quote that runs over several
+        sentences, each a paragraph of its own, is attributed only in its last one."""
+        if DASH.match(self.text[ps:pe]):
+            return None
+        ws = words(self.text[ps:pe], ps)
+        for i, w in enumerate(ws):
+            if i == 0 or w.text not in (",", "!", "?", "…"):
+                continue
+            hit = self.inverted(ws, i)
+            if hit is None or not self._ends_sentence(ws, hit[2].phrase_end):
+                continue
+            verb, cue, mention = hit
+            end = w.end if w.text != "," else w.start
+            return end, self._cue_text(cue, verb), (cue.start, cue.end), mention
+        return None
+
     def _ends_sentence(self, ws: list[Word], pos: int) -> bool:
         k = _first_from(ws, pos)
         return (

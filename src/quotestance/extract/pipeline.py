@@ -15,7 +15,7 @@ from quotestance.extract import english
 from quotestance.extract.article import Article, max_article_bytes, read_article
 from quotestance.extract.marks import Quoted, Spans, find_quoted
 from quotestance.extract.names import capitalised_names
-from quotestance.extract.norwegian import NorwegianAttribution
+from quotestance.extract.norwegian import DASH, NorwegianAttribution
 from quotestance.extract.norwegian import sentences as no_sentences
 from quotestance.extract.schema import Candidate, Mention, NamedMention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
@@ -226,6 +226,68 @@ def _candidates_en(
     return direct + indirect, fragments, extra
 
 
+# How many paragraphs after an unattributed dash quote its ", sier han." may come.
+DASH_RUN = 6
+
+
+def _continue_dash_quotes(
+    nor: NorwegianAttribution, paragraphs: list[tuple[int, int]], direct: list[Candidate]
+) -> None:
+    """A dash quote without an attribution that runs on, paragraph by paragraph, to one that
+    ends it with ", sier X." becomes one quote of X ("- Nei. / Men oppgaven ... / ..., sier
+    Schmidt-Nielsen."). It stops at the next dash or quotation mark; without such an end
+    within ``DASH_RUN`` paragraphs nothing changes."""
+    open_at = {c.segments[-1][1]: c for c in direct if c.mention is None and c.cue_span is None}
+    for i, (_ps, pe) in enumerate(paragraphs):
+        cand = open_at.get(pe)
+        if cand is None:
+            continue
+        after = (
+            nor.text[paragraphs[i + 1][0] : paragraphs[i + 1][1]]
+            if i + 1 < len(paragraphs)
+            else ""
+        )
+        if nor.text[cand.start : pe].rstrip().endswith("?") and DASH.match(after):
+            # "- Frykter dere å bli marginalisert? / - Nei, det tror jeg ikke": the
+            # interviewer's question, answered in the next dash paragraph
+            cand.cue_class, cand.inherit = "question", False
+            continue
+        run: list[tuple[int, int]] = []
+        for ps2, pe2 in paragraphs[i + 1 : i + 1 + DASH_RUN]:
+            text = nor.text[ps2:pe2]
+            if DASH.match(text) or any(mark in text for mark in '«»"“”'):
+                break
+            end = nor.closing_attribution(ps2, pe2)
+            if end is None:
+                run.append((ps2, pe2))
+                continue
+            seg_end, cue, cue_span, mention = end
+            cand.segments += [*run, (ps2, seg_end)]
+            cand.cue, cand.cue_span, cand.mention, cand.inherit = cue, cue_span, mention, False
+            break
+
+
+# How many quotes after a headline quote may name its speaker.
+HEADLINE_REACH = 3
+
+
+def _headline_speaker(
+    candidates: list[Candidate], resolved: list[Resolved], paragraphs: list[tuple[int, int]]
+) -> None:
+    """A quote that is the article's headline ("- Danmark i krise") and names nobody is the
+    quote of the person the body quotes first, when one of the next few quotes names a
+    person."""
+    if len(paragraphs) < 2 or not candidates or resolved[0].speaker is not None:
+        return
+    head = candidates[0]
+    if head.kind != "direct" or head.cue_class == "question" or head.end > paragraphs[0][1]:
+        return
+    for res in resolved[1 : 1 + HEADLINE_REACH]:
+        if res.speaker and res.speaker_type == "person":
+            resolved[0] = Resolved(**{**res.__dict__})
+            return
+
+
 def _candidates_no(
     article: Article,
     paragraphs: list[tuple[int, int]],
@@ -240,6 +302,7 @@ def _candidates_no(
     direct: list[Candidate] = []
     for ps, pe in paragraphs:
         direct.extend(nor.dash_quote(ps, pe))
+    _continue_dash_quotes(nor, paragraphs, direct)
     dash_spans = Spans(seg for c in direct for seg in c.segments)
 
     def attribute(q: Quoted) -> Attribution:
@@ -501,7 +564,9 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         return -1 if i is None else i
 
     for cand in candidates:
-        if cand.mention is None:
+        if cand.cue_class == "question" and cand.mention is None:
+            res = Resolved(None, "unknown")  # put by the reporter: nobody's quote
+        elif cand.mention is None:
             if (
                 previous is not None
                 and previous[0].kind == "direct"
@@ -545,6 +610,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         if (
             res.speaker is None
             and cand.kind == "direct"
+            and cand.cue_class != "question"
             and closing
             and nres.speaker
             and paragraph_of(nxt.start) - paragraph_of(cand.end) <= 1
@@ -562,6 +628,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             resolved[i].speaker is None
             and cand.mention is None
             and cand.kind == "direct"
+            and cand.cue_class != "question"
             and cand.opens
             and pres.speaker
             and pres.speaker_type == "person"
@@ -573,6 +640,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             )
         ):
             resolved[i] = Resolved(**{**pres.__dict__})
+    _headline_speaker(candidates, resolved, paragraphs)
 
     # one affiliation per speaker; unnamed roles linked to the one named speaker that fits
     # (a party or body the text names wins over the bare country of a gazetteer person)
