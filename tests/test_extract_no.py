@@ -335,3 +335,56 @@ def test_headline_quote_is_the_speaker_the_body_quotes(extract):
         ("Danmark i krise", "Johanne Schmidt-Nielsen"),
         ("Krisen er dessverre langt fra slutt", "Johanne Schmidt-Nielsen"),
     ]
+
+
+def test_role_noun_speaker_is_the_person_named_before(extract):
+    q = only(
+        extract(
+            "Ola Kamara scoret begge målene da Molde slo Rosenborg søndag.\n"
+            "– Jeg er veldig fornøyd med kampen, sier spissen.",
+            "no",
+        )
+    )
+    assert q.speaker == "Ola Kamara" and q.speaker_mention == "spissen"
+
+
+def test_compound_role_noun_and_title_in_definite_form(extract):
+    qs = extract(
+        "Odd Einar Dørum er sjef for Utrykningspolitiet.\n"
+        "– Vi har full kontroll på trafikken i sommer, sier UP-sjefen.\n"
+        "Statsminister Jonas Gahr Støre besøkte Bergen mandag.\n"
+        "– Vi må gjøre mer for de unge, sier statsministeren.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Odd Einar Dørum", "Jonas Gahr Støre"]
+
+
+def test_age_noun_speaker_is_the_person_of_that_age(extract):
+    qs = extract(
+        "Erling Braut Haaland (21) scoret to mål, og Marius Lode (29) spilte hele kampen.\n"
+        "– Det var en fantastisk kveld, sier 21-åringen.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Erling Braut Haaland"]
+
+
+def test_ifolge_inside_the_clause_with_verb_first_order(extract):
+    q = only(
+        extract(
+            "Regjeringen vil ifølge statsminister Jonas Gahr Støre øke skattene neste år.", "no"
+        )
+    )
+    assert q.speaker == "Jonas Gahr Støre" and q.cue_class == "speech"
+    assert q.text == "Regjeringen vil øke skattene neste år"
+
+
+def test_fear_and_opinion_verbs_are_thought(extract):
+    qs = extract(
+        "Økonom Kari Nilsen frykter at renten vil stige kraftig i år.\n"
+        "Hun synes at regjeringen har ventet for lenge med tiltakene.",
+        "no",
+    )
+    assert [(q.cue, q.cue_class, q.speaker) for q in qs] == [
+        ("frykter", "thought", "Kari Nilsen"),
+        ("synes", "thought", "Kari Nilsen"),
+    ]

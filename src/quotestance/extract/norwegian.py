@@ -233,8 +233,12 @@ class NorwegianAttribution:
         take: list[Word] = []
         if ws[0].low in self.lex.pronouns:
             take = ws[:1]
-        elif ws[0].text[:1].isupper():
-            for w in ws:
+        elif ws[0].text[:1].isupper() or (
+            ws[0].low in self.lex.titles and len(ws) > 1 and ws[1].text[:1].isupper()
+        ):
+            # a name, after its title: "ifølge statsminister Jonas Gahr Støre øke ..."
+            take = ws[:1]
+            for w in ws[1:]:
                 if not w.text[:1].isupper():
                     break
                 take.append(w)
@@ -505,11 +509,17 @@ class NorwegianAttribution:
         if mention is None:
             return None
         cue = Word(self.text[ws[i].start : ws[j - 1].end], ws[i].start, ws[j - 1].end)
+        k = next((x for x, w in enumerate(ws) if w.start >= mention.end), len(ws))
+        if i > 0 and ws[i - 1].text != "," and k < len(ws) - 1 and ws[k].text not in ".!?,":
+            # "Regjeringen vil ifølge Støre øke skattene.": the claim on both sides of it
+            last = ws[-1].start if ws[-1].text in (".", "!", "?") else ws[-1].end
+            cand = self._cand(ws[0].start, ws[i - 1].end, cue, mention, sentence)
+            cand.segments.append((ws[k].start, last))
+            return cand
         if i > 0:  # "..., ifølge Park."
             end = ws[i - 1].start if ws[i - 1].text == "," else ws[i - 1].end
             start = ws[0].start
         else:  # "Ifølge Park er ..."
-            k = next((x for x, w in enumerate(ws) if w.start >= mention.end), len(ws))
             if k >= len(ws) - 2:
                 return None
             start = ws[k].start

@@ -82,6 +82,14 @@ PARTICLES = frozenset(
 )
 
 
+# The definite singular of a Norwegian noun and how to undo it: "sjefen" -> "sjef",
+# "statsministeren" -> "statsminister", "kvinnen" -> "kvinne", "jenta" -> "jente".
+DEFINITE_ROLE: dict[str, tuple[tuple[str, str], ...]] = {
+    "no": (("en", ""), ("n", ""), ("et", ""), ("a", "e")),
+}
+AGE_AFTER = re.compile(r"\s*\((\d{1,3})\)")
+
+
 def name_key(name: str) -> list[str]:
     return [t for t in re.split(r"[\s-]+", name.lower().replace("’", "'")) if t]
 
@@ -188,6 +196,9 @@ class SpeakerResolver:
         # the people a title was written before ("Chancellor Gordon Brown"), for "the
         # chancellor said" later on: title -> [(position, canonical name)]
         self.roles: dict[str, list[tuple[int, str]]] = {}
+        # the age a person's name was written with ("Erling Braut Haaland (21)"), for
+        # "21-åringen" later on: age -> [(position, canonical name)]
+        self.ages: dict[str, list[tuple[int, str]]] = {}
         self.pronoun_gender = pronoun_genders(lang)
 
     # -- pieces -----------------------------------------------------------------------------
@@ -305,6 +316,39 @@ class SpeakerResolver:
                     break
             if gender is not None:
                 self.genders.setdefault(canonical, gender)
+            age = AGE_AFTER.match(self.text, at + len(name))
+            if age:
+                self.ages.setdefault(age.group(1), []).append((at, canonical))
+
+    def _role_noun(self, text: str, position: int) -> str | None:
+        """A person the article named before, called by a role in its definite form
+        (Norwegian "statsministeren", "UP-sjefen", "spissen", "21-åringen"): the one holder
+        of that title, the one person of that age, else the last person named before, when
+        the word is a title or a role noun (resources/<lang>/role_nouns.txt)."""
+        low = text.lower()
+        if (
+            not DEFINITE_ROLE.get(self.lang)
+            or not re.fullmatch(r"[\w-]+", text)
+            or not text.rsplit("-", 1)[-1][:1].islower()
+        ):
+            return None
+        for ending, replacement in DEFINITE_ROLE[self.lang]:
+            if not low.endswith(ending) or len(low) - len(ending) < 3:
+                continue
+            stem = low[: len(low) - len(ending)] + replacement
+            head = stem.rsplit("-", 1)[-1]
+            age = re.fullmatch(r"(\d{1,3})-åring", stem)
+            if age:
+                holders = [name for at, name in self.ages.get(age.group(1), []) if at < position]
+                return holders[-1] if holders else None
+            for title in (stem, head):
+                holders_at = [(at, n) for at, n in self.roles.get(title, []) if at < position]
+                if len({n for _, n in holders_at}) == 1:
+                    return holders_at[-1][1]
+            if head in self.lex.titles or head in self.lex.role_nouns:
+                named = [(at, name) for at, name, _subject in self.people if at < position]
+                return max(named)[1] if named else None
+        return None
 
     def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
         """A person as a speaker mention of them resolves: the article's full name, else the
@@ -400,6 +444,10 @@ class SpeakerResolver:
             if previous is not None:
                 return Resolved(**{**previous.__dict__})
             return Resolved(None, "unknown", collective=ref != "person")
+        # "sier statsministeren", "sier UP-sjefen": a person named before, by role
+        holder = self._role_noun(text, position)
+        if holder is not None:
+            return self._remember(Resolved(holder, "person"), position=position)
         # a whole mention that is a known country or organisation, unless it is the surname
         # of a person the article names ("Mark Cuban" ... "Cuban said", not Cuba)
         surname = (
