@@ -388,3 +388,23 @@ def test_fear_and_opinion_verbs_are_thought(extract):
         ("frykter", "thought", "Kari Nilsen"),
         ("synes", "thought", "Kari Nilsen"),
     ]
+
+
+def test_group_speaker_is_the_members_the_text_named(extract):
+    q = only(
+        extract(
+            "Norge og Sverige møttes i Oslo torsdag for å diskutere grensehandelen.\n"
+            "– Vi er enige om at grensen skal holdes åpen, sier de to.",
+            "no",
+        )
+    )
+    assert q.speaker == "Norway and Sweden" and q.speaker_type == "country"
+    # "landene" stands for countries only: two people named before do not fit
+    q = only(
+        extract(
+            "Jonas Gahr Støre og Ulf Kristersson møttes i Oslo torsdag.\n"
+            "– Vi er enige om at grensen skal holdes åpen, sier landene.",
+            "no",
+        )
+    )
+    assert q.speaker != "Jonas Gahr Støre and Ulf Kristersson"

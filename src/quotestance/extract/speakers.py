@@ -88,6 +88,15 @@ DEFINITE_ROLE: dict[str, tuple[tuple[str, str], ...]] = {
     "no": (("en", ""), ("n", ""), ("et", ""), ("a", "e")),
 }
 AGE_AFTER = re.compile(r"\s*\((\d{1,3})\)")
+# Names joined by commas and "og": the members a group speaker may stand for (Norwegian;
+# English "they" keeps the last group speaker).
+AND = {"no": "og"}
+_NAME = r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*"
+COORDINATED = {
+    lang: re.compile(rf"{_NAME}(?:,\s*{_NAME})*\s+{word}\s+{_NAME}") for lang, word in AND.items()
+}
+# Group words that stand for countries only.
+COUNTRY_GROUPS = {"no": ("landene", "de to landene")}
 
 
 def name_key(name: str) -> list[str]:
@@ -320,6 +329,44 @@ class SpeakerResolver:
             if age:
                 self.ages.setdefault(age.group(1), []).append((at, canonical))
 
+    def _coordinated_before(self, position: int, mention: str) -> Resolved | None:
+        """The members a group mention stands for ("Norge og Sverige ... sier de to",
+        "Støre and Kristersson ... they said"): the last coordination of names in the two
+        paragraphs before, each a gazetteer entity or a person the article named; "landene"
+        (a group word of countries) only for countries."""
+        start = position
+        for _ in range(3):
+            start = self.text.rfind("\n", 0, max(start - 1, 0))
+            if start < 0:
+                break
+        window = self.text[max(start, 0) : position]
+        if self.lang not in COORDINATED:
+            return None
+        found = list(COORDINATED[self.lang].finditer(window))
+        if not found:
+            return None
+        parts = [p for p in re.split(rf",\s*|\s+{AND[self.lang]}\s+", found[-1].group()) if p]
+        members: list[tuple[str, str]] = []
+        for part in parts:
+            entity = self.entities.lookup(part, self.lang)
+            if entity is not None:
+                members.append((entity.name, entity.type))
+                continue
+            full = self.register.full_name(part, position)
+            if full is None and not any(part == name for _, name, _s in self.people):
+                return None
+            members.append((full or part, "person"))
+        kinds = {kind for _, kind in members}
+        if mention in COUNTRY_GROUPS.get(self.lang, ()) and kinds != {"country"}:
+            return None
+        kind = kinds.pop() if len(kinds) == 1 else "unknown"
+        names = [name for name, _ in members]
+        return Resolved(
+            ", ".join(names[:-1]) + " and " + names[-1],
+            kind if kind in ("country", "organisation", "person") else "unknown",
+            collective=True,
+        )
+
     def _role_noun(self, text: str, position: int) -> str | None:
         """A person the article named before, called by a role in its definite form
         (Norwegian "statsministeren", "UP-sjefen", "spissen", "21-åringen"): the one holder
@@ -438,6 +485,10 @@ class SpeakerResolver:
                 if referent is self.last.get("person"):
                     return Resolved(**{**referent.__dict__})
                 return self._remember(referent, position=position)
+            if ref == "group":
+                members = self._coordinated_before(position, low)
+                if members is not None:
+                    return self._remember(members, group=True)
             previous = self.last.get(ref)
             if previous is None and ref == "group":
                 previous = self.last.get("thing")
