@@ -1,5 +1,6 @@
 """Norwegian extraction: one test per pattern, on sentence shapes from NTB copy."""
 
+import pytest
 from conftest import only
 
 LEAD = (
@@ -408,3 +409,66 @@ def test_group_speaker_is_the_members_the_text_named(extract):
         )
     )
     assert q.speaker != "Jonas Gahr Støre and Ulf Kristersson"
+
+
+# -- with a Norwegian pipeline: its entities are the names ----------------------------------
+
+
+@pytest.fixture
+def pipeline(tmp_path, monkeypatch):
+    """A Norwegian spaCy pipeline whose entities come from patterns (the trained one is
+    built by `quotestance models train-norwegian`; a rule-based recogniser is exact)."""
+    import spacy
+
+    from quotestance.extract import norwegian
+
+    nlp = spacy.blank("nb")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(
+        [
+            {"label": "PER", "pattern": "Eivind Hoff"},
+            {"label": "PER", "pattern": "Ole Einar Bjørndalen"},
+            {"label": "PER", "pattern": "Bjørndalen"},
+            {"label": "ORG", "pattern": "Bellona"},
+        ]
+    )
+    folder = tmp_path / "nb-pipeline"
+    nlp.to_disk(folder)
+    monkeypatch.setenv("QUOTESTANCE_NORWEGIAN_MODEL", str(folder))
+    norwegian.load_pipeline.cache_clear()
+    yield folder
+    norwegian.load_pipeline.cache_clear()
+
+
+def test_pipeline_people_narrow_a_speaker_mention(extract, pipeline):
+    q = only(
+        extract(
+            "Miljøstiftelsen la fram en ny rapport om kvotehandel mandag.\n"
+            "– Dette er et stort steg for klimaet, sier EU-ekspert Eivind Hoff i Bellona.",
+            "no",
+        )
+    )
+    assert q.speaker == "Eivind Hoff" and q.speaker_mention == "Eivind Hoff"
+
+
+def test_without_a_pipeline_names_come_from_capitals_with_one_warning(
+    extract, tmp_path, monkeypatch, caplog
+):
+    from quotestance.extract import norwegian
+
+    monkeypatch.delenv("QUOTESTANCE_NORWEGIAN_MODEL")
+    monkeypatch.setenv("QUOTESTANCE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    norwegian.load_pipeline.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="quotestance"):
+            qs = extract(LEAD + "– Vi står sammen med Sør-Korea, sa Blinken.", "no")
+            extract(LEAD + "– Vi står sammen, sa Blinken.", "no")
+    finally:
+        norwegian.load_pipeline.cache_clear()
+    assert [q.speaker for q in qs] == ["Antony Blinken"]
+    warnings = [r.getMessage() for r in caplog.records if "Norwegian pipeline" in r.getMessage()]
+    assert warnings == [
+        "no trained Norwegian pipeline (build it: quotestance models train-norwegian); "
+        "Norwegian names come from capitalised words"
+    ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from quotestance.entities import EntityTable, load_entities
 from quotestance.errors import InputError
-from quotestance.extract import english
+from quotestance.extract import english, norwegian
 from quotestance.extract.article import Article, max_article_bytes, read_article
 from quotestance.extract.marks import Quoted, Spans, find_quoted
 from quotestance.extract.names import capitalised_names
@@ -297,8 +297,16 @@ def _candidates_no(
 ) -> tuple[list[Candidate], list[Quoted], dict]:
     nor = NorwegianAttribution(article.text, resolver.lex, entities)
     spans = Spans(no_sentences(article.text, paragraphs))
-    for pos, name in nor.person_names(paragraphs):
-        resolver.add_name(pos, name)
+    recognised = norwegian.entities(article.text, paragraphs)
+    if recognised is None:  # no trained pipeline: capitalised runs (extract/names.py)
+        for pos, name in nor.person_names(paragraphs):
+            resolver.add_name(pos, name)
+        names = capitalised_names(article.text, spans.spans)
+    else:
+        people = [m for m in recognised if m.label == "PERSON"]
+        for m in people:
+            resolver.add_name(m.start, m.text)
+        names = recognised
     direct: list[Candidate] = []
     for ps, pe in paragraphs:
         direct.extend(nor.dash_quote(ps, pe))
@@ -330,14 +338,35 @@ def _candidates_no(
         indirect.extend(
             c for c in nor.find_indirect(sentence, direct_spans) if c.cue_span not in attributions
         )
+    found = direct + indirect
+    if recognised is not None:
+        _narrow_to_people(found, people)
     extra = {
         "orgs": lambda c: [],
         "person": lambda c: False,
         "sentences": spans,
-        # no entity recogniser: capitalised name sequences (extract/names.py)
-        "names": capitalised_names(article.text, spans.spans),
+        "names": names,
     }
-    return direct + indirect, fragments, extra
+    return found, fragments, extra
+
+
+def _narrow_to_people(candidates: list[Candidate], people: list[NamedMention]) -> None:
+    """A speaker mention that holds one recognised person and more ("Både Bjørndalen", "EU-
+    ekspert Eivind Hoff i Bellona") is that person; its phrase keeps the rest (titles and
+    affiliations are read from it)."""
+    starts = [p.start for p in people]
+    for cand in candidates:
+        m = cand.mention
+        if m is None or m.refers:
+            continue
+        inside = [
+            p
+            for p in people[bisect_left(starts, m.start) : bisect_right(starts, m.end)]
+            if p.end <= m.end
+        ]
+        if len(inside) == 1 and (inside[0].start, inside[0].end) != (m.start, m.end):
+            p = inside[0]
+            cand.mention = Mention(p.start, p.end, p.text, m.phrase_start, m.phrase_end)
 
 
 def _merge_split(direct: list[Candidate]) -> list[Candidate]:
