@@ -472,3 +472,27 @@ def test_without_a_pipeline_names_come_from_capitals_with_one_warning(
         "no trained Norwegian pipeline (build it: quotestance models train-norwegian); "
         "Norwegian names come from capitalised words"
     ]
+
+
+def test_interview_answers_are_the_interviewee_s(extract):
+    text = (
+        "– Han reagerte ikke noe særlig, sier forsvarer Vibeke Hein Bæra til VG.\n"
+        "– Du satt helt ved siden av ham.\n"
+        "Så du forandringer ved ham da dette skjedde?\n"
+        "– Nei, jeg gjorde ikke det.\n"
+        "Han virket rolig hele tiden.\n"
+        "– Hvordan har han det nå?\n"
+        "– Han har det bra, sier Hein Bæra.\n"
+    )
+    qs = extract(text, "no")
+    assert [(q.text, q.speaker) for q in qs] == [
+        ("Han reagerte ikke noe særlig", "Vibeke Hein Bæra"),
+        ("Nei, jeg gjorde ikke det. Han virket rolig hele tiden.", "Vibeke Hein Bæra"),
+        # the surname run completes to the full name, not a person of its own
+        ("Han har det bra", "Vibeke Hein Bæra"),
+    ]
+    questions = [q for q in extract(text, "no", cues=["question"])]
+    assert [(q.text, q.speaker) for q in questions] == [
+        ("Du satt helt ved siden av ham. Så du forandringer ved ham da dette skjedde?", None),
+        ("Hvordan har han det nå?", None),
+    ]

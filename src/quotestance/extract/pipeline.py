@@ -233,38 +233,79 @@ DASH_RUN = 6
 def _continue_dash_quotes(
     nor: NorwegianAttribution, paragraphs: list[tuple[int, int]], direct: list[Candidate]
 ) -> None:
-    """A dash quote without an attribution that runs on, paragraph by paragraph, to one that
-    ends it with ", sier X." becomes one quote of X ("- Nei. / Men oppgaven ... / ..., sier
-    Schmidt-Nielsen."). It stops at the next dash or quotation mark; without such an end
-    within ``DASH_RUN`` paragraphs nothing changes."""
+    """Dash quotes without an attribution that run on over the paragraphs after them (one
+    sentence a paragraph, as newspaper text often comes), up to the next dash or quotation
+    mark and at most ``DASH_RUN`` paragraphs:
+
+    - closed by ", sier X." in one of them: one quote of X ("- Nei. / Men oppgaven ... /
+      ..., sier Schmidt-Nielsen.");
+    - ending with "?" just before the next dash paragraph: the interviewer's question
+      ("- Du satt ved siden av ham. / Så du forandringer?"), cue class question;
+    - right after such a question and running to the next dash paragraph: the answer, one
+      quote ("- Nei, det er han opptatt av. / Det er en annen type hilsen.").
+
+    Anything else stays as it was."""
     open_at = {c.segments[-1][1]: c for c in direct if c.mention is None and c.cue_span is None}
+    asked_until = -2  # the paragraph the last question ends in
     for i, (_ps, pe) in enumerate(paragraphs):
         cand = open_at.get(pe)
         if cand is None:
             continue
-        after = (
-            nor.text[paragraphs[i + 1][0] : paragraphs[i + 1][1]]
-            if i + 1 < len(paragraphs)
-            else ""
-        )
-        if nor.text[cand.start : pe].rstrip().endswith("?") and DASH.match(after):
-            # "- Frykter dere å bli marginalisert? / - Nei, det tror jeg ikke": the
-            # interviewer's question, answered in the next dash paragraph
-            cand.cue_class, cand.inherit = "question", False
-            continue
         run: list[tuple[int, int]] = []
+        next_dash = closed = False
         for ps2, pe2 in paragraphs[i + 1 : i + 1 + DASH_RUN]:
             text = nor.text[ps2:pe2]
-            if DASH.match(text) or any(mark in text for mark in '«»"“”'):
+            if DASH.match(text):
+                next_dash = True
+                break
+            if any(mark in text for mark in '«»"“”'):
                 break
             end = nor.closing_attribution(ps2, pe2)
-            if end is None:
-                run.append((ps2, pe2))
-                continue
-            seg_end, cue, cue_span, mention = end
-            cand.segments += [*run, (ps2, seg_end)]
-            cand.cue, cand.cue_span, cand.mention, cand.inherit = cue, cue_span, mention, False
-            break
+            if end is not None:
+                seg_end, cue, cue_span, mention = end
+                cand.segments += [*run, (ps2, seg_end)]
+                cand.cue, cand.cue_span, cand.mention = cue, cue_span, mention
+                cand.inherit = False
+                closed = True
+                break
+            run.append((ps2, pe2))
+        if closed or not next_dash:
+            continue
+        answer = asked_until == i - 1
+        if nor.text[cand.start : run[-1][1] if run else pe].rstrip().endswith("?"):
+            cand.segments += run
+            cand.cue_class, cand.inherit = "question", False
+            asked_until = i + len(run)
+        elif answer:
+            cand.segments += run
+
+
+# How many paragraphs back an interview answer looks for the person answering.
+INTERVIEW_REACH = 12
+
+
+def _answers(
+    candidates: list[Candidate], resolved: list[Resolved], paragraph_of: Callable[[int], int]
+) -> None:
+    """An answer with no attribution, in the paragraph after an interviewer's question, is
+    the quote of the person last quoted before the question (the one interviewed)."""
+    for i in range(1, len(candidates)):
+        cand, asked = candidates[i], candidates[i - 1]
+        if (
+            resolved[i].speaker is not None
+            or cand.mention is not None
+            or cand.kind != "direct"
+            or cand.cue_class == "question"
+            or asked.cue_class != "question"
+            or paragraph_of(cand.start) - paragraph_of(asked.end) != 1
+        ):
+            continue
+        for j in range(i - 2, -1, -1):
+            if paragraph_of(asked.start) - paragraph_of(candidates[j].end) > INTERVIEW_REACH:
+                break
+            if resolved[j].speaker and resolved[j].speaker_type == "person":
+                resolved[i] = Resolved(**{**resolved[j].__dict__})
+                break
 
 
 # How many quotes after a headline quote may name its speaker.
@@ -669,6 +710,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             )
         ):
             resolved[i] = Resolved(**{**pres.__dict__})
+    _answers(candidates, resolved, paragraph_of)
     _headline_speaker(candidates, resolved, paragraphs)
 
     # one affiliation per speaker; unnamed roles linked to the one named speaker that fits

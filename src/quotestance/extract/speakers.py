@@ -168,7 +168,11 @@ class NameRegister:
         if not key:
             return None
         rarest = min(key, key=lambda w: len(self._with_word.get(w, ())))
-        matches = [self.names[i] for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
+        found = [i for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
+        # a registered name that is part of a longer registered one ("Hein Bæra" of "Vibeke
+        # Hein Bæra") is a short form of it, not a person of its own
+        longest = [i for i in found if not any(self._keys[i] < self._keys[j] for j in found)]
+        matches = [self.names[i] for i in longest]
         if keep is not None:
             matches = [m for m in matches if keep(m[1])]
         if not matches:
