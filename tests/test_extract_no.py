@@ -496,3 +496,10 @@ def test_interview_answers_are_the_interviewee_s(extract):
         ("Du satt helt ved siden av ham. Så du forandringer ved ham da dette skjedde?", None),
         ("Hvordan har han det nå?", None),
     ]
+
+
+def test_an_adverbial_before_the_verb_is_no_speaker(extract):
+    qs = extract(
+        "Under fengslingsmøtet ba Breivik tingrettsdommeren om å få snakke i ett minutt.", "no"
+    )
+    assert not any((q.speaker_mention or "").startswith("Under") for q in qs)

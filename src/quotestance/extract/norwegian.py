@@ -315,6 +315,10 @@ class NorwegianAttribution:
             return False
         if any(w.low in ("at", "som", "hvis", "når", "fordi", "om") for w in ws):
             return False
+        if ws[0].low in ADJUNCT_STARTS:
+            # "Under fengslingsmøtet ba Breivik ...": an adverbial opens the sentence and the
+            # subject follows the verb (verb second)
+            return False
         if ws[-1].low in self.lex.source_nouns:
             return True
         caps = [w for w in ws if w.text[:1].isupper()]
