@@ -503,3 +503,49 @@ def test_an_adverbial_before_the_verb_is_no_speaker(extract):
         "Under fengslingsmøtet ba Breivik tingrettsdommeren om å få snakke i ett minutt.", "no"
     )
     assert not any((q.speaker_mention or "").startswith("Under") for q in qs)
+
+
+def test_compound_title_is_no_part_of_the_name(extract):
+    qs = extract(
+        "Informasjonsleder Hege Storhaug i HRS fikk besøk natt til søndag.\n"
+        "– Dette må ha vært planlagt, sier Storhaug.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Hege Storhaug"]
+
+
+def test_belief_without_at_is_a_thought_quote(extract):
+    q = only(extract("Veteranen Hermann Hreidarsson mener Island nå må vise hva laget kan.", "no"))
+    assert q.cue == "mener" and q.cue_class == "thought"
+    assert q.text == "Island nå må vise hva laget kan"
+
+
+def test_role_noun_opening_a_sentence(extract):
+    q = only(
+        extract(
+            "Klinikken drives av Gahr Kalaaji på Majorstuen.\n"
+            "Eieren erkjenner at rutinene for smittefarlig avfall har sviktet.",
+            "no",
+        )
+    )
+    assert q.speaker == "Gahr Kalaaji"
+
+
+def test_ifolge_a_role_inside_the_clause_is_one_word(extract):
+    qs = extract(
+        "Breivik ble forsvart av Vibeke Hein Bæra i retten.\n"
+        "Han er ifølge forsvareren godt i gang med sitt forsvarsskrift.",
+        "no",
+    )
+    source = [q for q in qs if q.cue.lower() == "ifølge"]
+    assert [q.speaker_mention for q in source] == ["forsvareren"]
+
+
+def test_a_norwegian_first_name_gives_the_pronoun_its_person(extract):
+    qs = extract(
+        "– Jeg ble redd, sier Hege Storhaug.\n"
+        "Stian Larsen fikk en trussel i posten samme dag.\n"
+        "– Helt klart, sier han.",
+        "no",
+    )
+    assert [q.speaker for q in qs][-1] == "Stian Larsen"

@@ -278,8 +278,9 @@ class NorwegianAttribution:
             phrase_end,
         )
 
-    def _source_np(self, ws: list[Word]) -> Mention | None:
-        """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"."""
+    def _source_np(self, ws: list[Word], inside: bool = False) -> Mention | None:
+        """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"; inside a
+        clause ("Han er ifølge forsvareren godt i gang") a common noun is one word."""
         if not ws:
             return None
         take: list[Word] = []
@@ -294,6 +295,8 @@ class NorwegianAttribution:
                 if not w.text[:1].isupper():
                     break
                 take.append(w)
+        elif inside:
+            take = ws[:1]
         else:
             return self._mention(ws)
         return self._span_mention(take)
@@ -526,6 +529,14 @@ class NorwegianAttribution:
             nxt = ws[after].low if after < len(ws) else ""
             if nxt == "at" and self._plausible_subject(left):
                 mention, content_start = self._span_mention(left), after + 1
+            elif (
+                self.lex.cue_class(verb.lemma) == "thought"
+                and nxt not in ("at", "å", "")
+                and len(ws) - after >= 4
+                and self._plausible_subject(left)
+            ):
+                # "Han mener Islands største problem har vært ...": a belief with no "at"
+                mention, content_start = self._span_mention(left), after
             elif verb.has("object", "appeal") or n > 1 or (verb.has("commit") and nxt == "å"):
                 if self._plausible_subject(left) and verb.lemma != "heter det":
                     mention, content_start = self._span_mention(left), after
@@ -561,7 +572,8 @@ class NorwegianAttribution:
 
     def _ifolge(self, ws: list[Word], i: int, sentence: tuple[int, int]) -> Candidate | None:
         j = i + (2 if ws[i].low == "i" else 1)
-        mention = self._source_np(ws[j:])
+        inside = i > 0 and ws[i - 1].text != ","
+        mention = self._source_np(ws[j:], inside)
         if mention is None:
             return None
         cue = Word(self.text[ws[i].start : ws[j - 1].end], ws[i].start, ws[j - 1].end)

@@ -213,6 +213,10 @@ class SpeakerResolver:
         # "21-åringen" later on: age -> [(position, canonical name)]
         self.ages: dict[str, list[tuple[int, str]]] = {}
         self.pronoun_gender = pronoun_genders(lang)
+        # title and role heads that end a Norwegian compound title ("-leder", "-sjef")
+        self._compound_heads = [
+            t for t in (*self.lex.titles, *self.lex.role_nouns) if len(t) >= 4 and " " not in t
+        ]
 
     # -- pieces -----------------------------------------------------------------------------
     def _strip_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
@@ -281,6 +285,10 @@ class SpeakerResolver:
         """A title word, hyphenated ones included: "co-chairman", "vice-president"."""
         if word in self.lex.titles:
             return True
+        if self.lang == "no" and any(
+            word.endswith(t) and len(word) - len(t) >= 3 for t in self._compound_heads
+        ):
+            return True  # a Norwegian compound: "informasjonsleder", "pressetalsperson"
         parts = word.split("-")
         return len(parts) > 1 and (
             " ".join(parts) in self.lex.titles
@@ -371,6 +379,12 @@ class SpeakerResolver:
             collective=True,
         )
 
+    def _opens_sentence(self, position: int) -> bool:
+        """Nothing but a sentence end, a line break or a dash before ``position``: there a
+        capital says nothing ("Eieren erkjenner ...")."""
+        before = self.text[max(0, position - 3) : position].rstrip(" –-")
+        return not before or before[-1] in ".!?\n"
+
     def _role_noun(self, text: str, position: int) -> str | None:
         """A person the article named before, called by a role in its definite form
         (Norwegian "statsministeren", "UP-sjefen", "spissen", "21-åringen"): the one holder
@@ -380,7 +394,7 @@ class SpeakerResolver:
         if (
             not DEFINITE_ROLE.get(self.lang)
             or not re.fullmatch(r"[\w-]+", text)
-            or not text.rsplit("-", 1)[-1][:1].islower()
+            or not (text.rsplit("-", 1)[-1][:1].islower() or self._opens_sentence(position))
         ):
             return None
         for ending, replacement in DEFINITE_ROLE[self.lang]:
