@@ -107,6 +107,8 @@ class Lexicon:
     colon_labels: frozenset[str]
     cue_classes: dict[str, str] = field(default_factory=dict)  # lemma or phrase -> class
     speaker_classes: dict[str, str] = field(default_factory=dict)  # head noun -> class
+    # nouns a text calls a person it has named by ("spissen", "21-åringen"), indefinite
+    role_nouns: frozenset[str] = frozenset()
 
     def cue_class(self, cue: str) -> str:
         """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
@@ -161,6 +163,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
             )
         pronouns[pronoun.lower()] = ref
     cue_classes, speaker_classes = read_cue_classes(base / "cue_classes.tsv")
+    roles = base / "role_nouns.txt"  # a language whose role nouns inflect (Norwegian) has one
     return Lexicon(
         lang=lang,
         verbs=verbs,
@@ -172,6 +175,9 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         colon_labels=frozenset(s.lower() for s in read_list(base / "colon_labels.txt")),
         cue_classes=cue_classes,
         speaker_classes=speaker_classes,
+        role_nouns=frozenset(s.lower() for s in read_list(roles))
+        if roles.exists()
+        else frozenset(),
     )
 
 

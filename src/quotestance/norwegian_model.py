@@ -492,11 +492,14 @@ def model_candidates() -> list[Path]:
 
 def load_norwegian_pipeline(path: str | Path | None = None) -> Language | None:
     """The trained Norwegian pipeline from ``path``, ``$QUOTESTANCE_NORWEGIAN_MODEL`` or the
-    first of :func:`model_candidates` that holds one; None when there is none. A folder named
+    first of :func:`model_candidates` that holds one; None when there is none or the variable
+    says ``none``. A folder named
     explicitly (argument or variable) that is not a spaCy pipeline is an InputError."""
     import spacy
 
     explicit = path if path is not None else os.environ.get(MODEL_ENV) or None
+    if explicit is not None and str(explicit).strip().lower() == "none":
+        return None  # asked for the rules alone
     if explicit is not None:
         folder = Path(explicit).expanduser()
         if not (folder / "config.cfg").is_file():

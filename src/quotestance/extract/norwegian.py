@@ -9,14 +9,18 @@ phrases ("ifølge Park"). Every verb form comes from ``resources/no/speech_verbs
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Any
 
 from quotestance.entities import EntityTable
 from quotestance.extract.marks import Spans
-from quotestance.extract.schema import Candidate, Mention
+from quotestance.extract.schema import Candidate, Mention, NamedMention
 from quotestance.lexicon import Lexicon, Verb
+from quotestance.log import logger
 
 WORD = re.compile(r"\w[\w'’.-]*\w|\w|[^\w\s]")
 DASH = re.compile(r"^[–—-]\s+")
@@ -139,6 +143,54 @@ FUNCTION_WORDS = {
 }
 
 
+# NorNE's entity types as the target finder knows them (the English parse's labels); PROD,
+# EVT, DRV and MISC name no actor.
+NORNE_LABELS = {"PER": "PERSON", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "LOC": "LOC"}
+# What extraction reads from the trained pipeline: the entities (tok2vec feeds the recogniser).
+UNUSED_COMPONENTS = ("tagger", "morphologizer", "trainable_lemmatizer", "lemmatizer", "parser")
+
+
+@functools.cache
+def load_pipeline() -> Any | None:
+    """The trained Norwegian pipeline (quotestance.norwegian_model) with only what entities
+    need; None where none is installed (with one warning) or where
+    ``QUOTESTANCE_NORWEGIAN_MODEL=none`` asks for the rules alone."""
+    from quotestance.norwegian_model import MODEL_ENV, load_norwegian_pipeline
+
+    nlp = load_norwegian_pipeline()
+    if nlp is None and os.environ.get(MODEL_ENV, "").strip().lower() != "none":
+        logger.warning(
+            "no trained Norwegian pipeline (build it: quotestance models train-norwegian); "
+            "Norwegian names come from capitalised words"
+        )
+    if nlp is None:
+        return None
+    for name in UNUSED_COMPONENTS:
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
+    return nlp
+
+
+def entities(text: str, paragraphs: list[tuple[int, int]]) -> list[NamedMention] | None:
+    """The trained pipeline's people, organisations and places in the paragraphs, in text
+    order with the word before each; None without the pipeline."""
+    nlp = load_pipeline()
+    if nlp is None:
+        return None
+    found: list[NamedMention] = []
+    texts = [text[s:e] for s, e in paragraphs]
+    for (start, _end), doc in zip(paragraphs, nlp.pipe(texts, batch_size=64), strict=True):
+        for ent in doc.ents:
+            label = NORNE_LABELS.get(ent.label_)
+            if label is None:
+                continue
+            before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            found.append(
+                NamedMention(start + ent.start_char, start + ent.end_char, ent.text, label, before)
+            )
+    return found
+
+
 @dataclass
 class Word:
     text: str
@@ -226,18 +278,25 @@ class NorwegianAttribution:
             phrase_end,
         )
 
-    def _source_np(self, ws: list[Word]) -> Mention | None:
-        """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"."""
+    def _source_np(self, ws: list[Word], inside: bool = False) -> Mention | None:
+        """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"; inside a
+        clause ("Han er ifølge forsvareren godt i gang") a common noun is one word."""
         if not ws:
             return None
         take: list[Word] = []
         if ws[0].low in self.lex.pronouns:
             take = ws[:1]
-        elif ws[0].text[:1].isupper():
-            for w in ws:
+        elif ws[0].text[:1].isupper() or (
+            ws[0].low in self.lex.titles and len(ws) > 1 and ws[1].text[:1].isupper()
+        ):
+            # a name, after its title: "ifølge statsminister Jonas Gahr Støre øke ..."
+            take = ws[:1]
+            for w in ws[1:]:
                 if not w.text[:1].isupper():
                     break
                 take.append(w)
+        elif inside:
+            take = ws[:1]
         else:
             return self._mention(ws)
         return self._span_mention(take)
@@ -258,6 +317,10 @@ class NorwegianAttribution:
         if any(self.lex.verb_at([w.text for w in ws], i) for i in range(len(ws))):
             return False
         if any(w.low in ("at", "som", "hvis", "når", "fordi", "om") for w in ws):
+            return False
+        if ws[0].low in ADJUNCT_STARTS:
+            # "Under fengslingsmøtet ba Breivik ...": an adverbial opens the sentence and the
+            # subject follows the verb (verb second)
             return False
         if ws[-1].low in self.lex.source_nouns:
             return True
@@ -367,6 +430,26 @@ class NorwegianAttribution:
                 )
         return found
 
+    def closing_attribution(
+        self, ps: int, pe: int
+    ) -> tuple[int, str, tuple[int, int], Mention] | None:
+        """ "..., sier han." in a paragraph that does not open with a dash: where the quoted
+        words before it end, the cue and the speaker. A dash quote that runs over several
+        sentences, each a paragraph of its own, is attributed only in its last one."""
+        if DASH.match(self.text[ps:pe]):
+            return None
+        ws = words(self.text[ps:pe], ps)
+        for i, w in enumerate(ws):
+            if i == 0 or w.text not in (",", "!", "?", "…"):
+                continue
+            hit = self.inverted(ws, i)
+            if hit is None or not self._ends_sentence(ws, hit[2].phrase_end):
+                continue
+            verb, cue, mention = hit
+            end = w.end if w.text != "," else w.start
+            return end, self._cue_text(cue, verb), (cue.start, cue.end), mention
+        return None
+
     def _ends_sentence(self, ws: list[Word], pos: int) -> bool:
         k = _first_from(ws, pos)
         return (
@@ -446,6 +529,14 @@ class NorwegianAttribution:
             nxt = ws[after].low if after < len(ws) else ""
             if nxt == "at" and self._plausible_subject(left):
                 mention, content_start = self._span_mention(left), after + 1
+            elif (
+                self.lex.cue_class(verb.lemma) == "thought"
+                and nxt not in ("at", "å", "")
+                and len(ws) - after >= 4
+                and self._plausible_subject(left)
+            ):
+                # "Han mener Islands største problem har vært ...": a belief with no "at"
+                mention, content_start = self._span_mention(left), after
             elif verb.has("object", "appeal") or n > 1 or (verb.has("commit") and nxt == "å"):
                 if self._plausible_subject(left) and verb.lemma != "heter det":
                     mention, content_start = self._span_mention(left), after
@@ -481,15 +572,22 @@ class NorwegianAttribution:
 
     def _ifolge(self, ws: list[Word], i: int, sentence: tuple[int, int]) -> Candidate | None:
         j = i + (2 if ws[i].low == "i" else 1)
-        mention = self._source_np(ws[j:])
+        inside = i > 0 and ws[i - 1].text != ","
+        mention = self._source_np(ws[j:], inside)
         if mention is None:
             return None
         cue = Word(self.text[ws[i].start : ws[j - 1].end], ws[i].start, ws[j - 1].end)
+        k = next((x for x, w in enumerate(ws) if w.start >= mention.end), len(ws))
+        if i > 0 and ws[i - 1].text != "," and k < len(ws) - 1 and ws[k].text not in ".!?,":
+            # "Regjeringen vil ifølge Støre øke skattene.": the claim on both sides of it
+            last = ws[-1].start if ws[-1].text in (".", "!", "?") else ws[-1].end
+            cand = self._cand(ws[0].start, ws[i - 1].end, cue, mention, sentence)
+            cand.segments.append((ws[k].start, last))
+            return cand
         if i > 0:  # "..., ifølge Park."
             end = ws[i - 1].start if ws[i - 1].text == "," else ws[i - 1].end
             start = ws[0].start
         else:  # "Ifølge Park er ..."
-            k = next((x for x, w in enumerate(ws) if w.start >= mention.end), len(ws))
             if k >= len(ws) - 2:
                 return None
             start = ws[k].start

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from quotestance.entities import EntityTable, load_entities
 from quotestance.errors import InputError
-from quotestance.extract import english
+from quotestance.extract import english, norwegian
 from quotestance.extract.article import Article, max_article_bytes, read_article
 from quotestance.extract.marks import Quoted, Spans, find_quoted
 from quotestance.extract.names import capitalised_names
-from quotestance.extract.norwegian import NorwegianAttribution
+from quotestance.extract.norwegian import DASH, NorwegianAttribution
 from quotestance.extract.norwegian import sentences as no_sentences
 from quotestance.extract.schema import Candidate, Mention, NamedMention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
@@ -226,6 +226,109 @@ def _candidates_en(
     return direct + indirect, fragments, extra
 
 
+# How many paragraphs after an unattributed dash quote its ", sier han." may come.
+DASH_RUN = 6
+
+
+def _continue_dash_quotes(
+    nor: NorwegianAttribution, paragraphs: list[tuple[int, int]], direct: list[Candidate]
+) -> None:
+    """Dash quotes without an attribution that run on over the paragraphs after them (one
+    sentence a paragraph, as newspaper text often comes), up to the next dash or quotation
+    mark and at most ``DASH_RUN`` paragraphs:
+
+    - closed by ", sier X." in one of them: one quote of X ("- Nei. / Men oppgaven ... /
+      ..., sier Schmidt-Nielsen.");
+    - ending with "?" just before the next dash paragraph: the interviewer's question
+      ("- Du satt ved siden av ham. / Så du forandringer?"), cue class question;
+    - right after such a question and running to the next dash paragraph: the answer, one
+      quote ("- Nei, det er han opptatt av. / Det er en annen type hilsen.").
+
+    Anything else stays as it was."""
+    open_at = {c.segments[-1][1]: c for c in direct if c.mention is None and c.cue_span is None}
+    asked_until = -2  # the paragraph the last question ends in
+    for i, (_ps, pe) in enumerate(paragraphs):
+        cand = open_at.get(pe)
+        if cand is None:
+            continue
+        run: list[tuple[int, int]] = []
+        next_dash = closed = False
+        for ps2, pe2 in paragraphs[i + 1 : i + 1 + DASH_RUN]:
+            text = nor.text[ps2:pe2]
+            if DASH.match(text):
+                next_dash = True
+                break
+            if any(mark in text for mark in '«»"“”'):
+                break
+            end = nor.closing_attribution(ps2, pe2)
+            if end is not None:
+                seg_end, cue, cue_span, mention = end
+                cand.segments += [*run, (ps2, seg_end)]
+                cand.cue, cand.cue_span, cand.mention = cue, cue_span, mention
+                cand.inherit = False
+                closed = True
+                break
+            run.append((ps2, pe2))
+        if closed or not next_dash:
+            continue
+        answer = asked_until == i - 1
+        if nor.text[cand.start : run[-1][1] if run else pe].rstrip().endswith("?"):
+            cand.segments += run
+            cand.cue_class, cand.inherit = "question", False
+            asked_until = i + len(run)
+        elif answer:
+            cand.segments += run
+
+
+# How many paragraphs back an interview answer looks for the person answering.
+INTERVIEW_REACH = 12
+
+
+def _answers(
+    candidates: list[Candidate], resolved: list[Resolved], paragraph_of: Callable[[int], int]
+) -> None:
+    """An answer with no attribution, in the paragraph after an interviewer's question, is
+    the quote of the person last quoted before the question (the one interviewed)."""
+    for i in range(1, len(candidates)):
+        cand, asked = candidates[i], candidates[i - 1]
+        if (
+            resolved[i].speaker is not None
+            or cand.mention is not None
+            or cand.kind != "direct"
+            or cand.cue_class == "question"
+            or asked.cue_class != "question"
+            or paragraph_of(cand.start) - paragraph_of(asked.end) != 1
+        ):
+            continue
+        for j in range(i - 2, -1, -1):
+            if paragraph_of(asked.start) - paragraph_of(candidates[j].end) > INTERVIEW_REACH:
+                break
+            if resolved[j].speaker and resolved[j].speaker_type == "person":
+                resolved[i] = Resolved(**{**resolved[j].__dict__})
+                break
+
+
+# How many quotes after a headline quote may name its speaker.
+HEADLINE_REACH = 3
+
+
+def _headline_speaker(
+    candidates: list[Candidate], resolved: list[Resolved], paragraphs: list[tuple[int, int]]
+) -> None:
+    """A quote that is the article's headline ("- Danmark i krise") and names nobody is the
+    quote of the person the body quotes first, when one of the next few quotes names a
+    person."""
+    if len(paragraphs) < 2 or not candidates or resolved[0].speaker is not None:
+        return
+    head = candidates[0]
+    if head.kind != "direct" or head.cue_class == "question" or head.end > paragraphs[0][1]:
+        return
+    for res in resolved[1 : 1 + HEADLINE_REACH]:
+        if res.speaker and res.speaker_type == "person":
+            resolved[0] = Resolved(**{**res.__dict__})
+            return
+
+
 def _candidates_no(
     article: Article,
     paragraphs: list[tuple[int, int]],
@@ -235,11 +338,20 @@ def _candidates_no(
 ) -> tuple[list[Candidate], list[Quoted], dict]:
     nor = NorwegianAttribution(article.text, resolver.lex, entities)
     spans = Spans(no_sentences(article.text, paragraphs))
-    for pos, name in nor.person_names(paragraphs):
-        resolver.add_name(pos, name)
+    recognised = norwegian.entities(article.text, paragraphs)
+    if recognised is None:  # no trained pipeline: capitalised runs (extract/names.py)
+        for pos, name in nor.person_names(paragraphs):
+            resolver.add_name(pos, name)
+        names = capitalised_names(article.text, spans.spans)
+    else:
+        people = [m for m in recognised if m.label == "PERSON"]
+        for m in people:
+            resolver.add_name(m.start, m.text)
+        names = recognised
     direct: list[Candidate] = []
     for ps, pe in paragraphs:
         direct.extend(nor.dash_quote(ps, pe))
+    _continue_dash_quotes(nor, paragraphs, direct)
     dash_spans = Spans(seg for c in direct for seg in c.segments)
 
     def attribute(q: Quoted) -> Attribution:
@@ -267,14 +379,35 @@ def _candidates_no(
         indirect.extend(
             c for c in nor.find_indirect(sentence, direct_spans) if c.cue_span not in attributions
         )
+    found = direct + indirect
+    if recognised is not None:
+        _narrow_to_people(found, people)
     extra = {
         "orgs": lambda c: [],
         "person": lambda c: False,
         "sentences": spans,
-        # no entity recogniser: capitalised name sequences (extract/names.py)
-        "names": capitalised_names(article.text, spans.spans),
+        "names": names,
     }
-    return direct + indirect, fragments, extra
+    return found, fragments, extra
+
+
+def _narrow_to_people(candidates: list[Candidate], people: list[NamedMention]) -> None:
+    """A speaker mention that holds one recognised person and more ("Både Bjørndalen", "EU-
+    ekspert Eivind Hoff i Bellona") is that person; its phrase keeps the rest (titles and
+    affiliations are read from it)."""
+    starts = [p.start for p in people]
+    for cand in candidates:
+        m = cand.mention
+        if m is None or m.refers:
+            continue
+        inside = [
+            p
+            for p in people[bisect_left(starts, m.start) : bisect_right(starts, m.end)]
+            if p.end <= m.end
+        ]
+        if len(inside) == 1 and (inside[0].start, inside[0].end) != (m.start, m.end):
+            p = inside[0]
+            cand.mention = Mention(p.start, p.end, p.text, m.phrase_start, m.phrase_end)
 
 
 def _merge_split(direct: list[Candidate]) -> list[Candidate]:
@@ -501,7 +634,9 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         return -1 if i is None else i
 
     for cand in candidates:
-        if cand.mention is None:
+        if cand.cue_class == "question" and cand.mention is None:
+            res = Resolved(None, "unknown")  # put by the reporter: nobody's quote
+        elif cand.mention is None:
             if (
                 previous is not None
                 and previous[0].kind == "direct"
@@ -545,6 +680,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         if (
             res.speaker is None
             and cand.kind == "direct"
+            and cand.cue_class != "question"
             and closing
             and nres.speaker
             and paragraph_of(nxt.start) - paragraph_of(cand.end) <= 1
@@ -562,6 +698,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             resolved[i].speaker is None
             and cand.mention is None
             and cand.kind == "direct"
+            and cand.cue_class != "question"
             and cand.opens
             and pres.speaker
             and pres.speaker_type == "person"
@@ -573,6 +710,8 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             )
         ):
             resolved[i] = Resolved(**{**pres.__dict__})
+    _answers(candidates, resolved, paragraph_of)
+    _headline_speaker(candidates, resolved, paragraphs)
 
     # one affiliation per speaker; unnamed roles linked to the one named speaker that fits
     # (a party or body the text names wins over the bare country of a gazetteer person)

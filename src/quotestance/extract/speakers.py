@@ -82,6 +82,23 @@ PARTICLES = frozenset(
 )
 
 
+# The definite singular of a Norwegian noun and how to undo it: "sjefen" -> "sjef",
+# "statsministeren" -> "statsminister", "kvinnen" -> "kvinne", "jenta" -> "jente".
+DEFINITE_ROLE: dict[str, tuple[tuple[str, str], ...]] = {
+    "no": (("en", ""), ("n", ""), ("et", ""), ("a", "e")),
+}
+AGE_AFTER = re.compile(r"\s*\((\d{1,3})\)")
+# Names joined by commas and "og": the members a group speaker may stand for (Norwegian;
+# English "they" keeps the last group speaker).
+AND = {"no": "og"}
+_NAME = r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*"
+COORDINATED = {
+    lang: re.compile(rf"{_NAME}(?:,\s*{_NAME})*\s+{word}\s+{_NAME}") for lang, word in AND.items()
+}
+# Group words that stand for countries only.
+COUNTRY_GROUPS = {"no": ("landene", "de to landene")}
+
+
 def name_key(name: str) -> list[str]:
     return [t for t in re.split(r"[\s-]+", name.lower().replace("’", "'")) if t]
 
@@ -151,7 +168,11 @@ class NameRegister:
         if not key:
             return None
         rarest = min(key, key=lambda w: len(self._with_word.get(w, ())))
-        matches = [self.names[i] for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
+        found = [i for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
+        # a registered name that is part of a longer registered one ("Hein Bæra" of "Vibeke
+        # Hein Bæra") is a short form of it, not a person of its own
+        longest = [i for i in found if not any(self._keys[i] < self._keys[j] for j in found)]
+        matches = [self.names[i] for i in longest]
         if keep is not None:
             matches = [m for m in matches if keep(m[1])]
         if not matches:
@@ -188,7 +209,14 @@ class SpeakerResolver:
         # the people a title was written before ("Chancellor Gordon Brown"), for "the
         # chancellor said" later on: title -> [(position, canonical name)]
         self.roles: dict[str, list[tuple[int, str]]] = {}
+        # the age a person's name was written with ("Erling Braut Haaland (21)"), for
+        # "21-åringen" later on: age -> [(position, canonical name)]
+        self.ages: dict[str, list[tuple[int, str]]] = {}
         self.pronoun_gender = pronoun_genders(lang)
+        # title and role heads that end a Norwegian compound title ("-leder", "-sjef")
+        self._compound_heads = [
+            t for t in (*self.lex.titles, *self.lex.role_nouns) if len(t) >= 4 and " " not in t
+        ]
 
     # -- pieces -----------------------------------------------------------------------------
     def _strip_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
@@ -257,6 +285,10 @@ class SpeakerResolver:
         """A title word, hyphenated ones included: "co-chairman", "vice-president"."""
         if word in self.lex.titles:
             return True
+        if self.lang == "no" and any(
+            word.endswith(t) and len(word) - len(t) >= 3 for t in self._compound_heads
+        ):
+            return True  # a Norwegian compound: "informasjonsleder", "pressetalsperson"
         parts = word.split("-")
         return len(parts) > 1 and (
             " ".join(parts) in self.lex.titles
@@ -305,6 +337,83 @@ class SpeakerResolver:
                     break
             if gender is not None:
                 self.genders.setdefault(canonical, gender)
+            age = AGE_AFTER.match(self.text, at + len(name))
+            if age:
+                self.ages.setdefault(age.group(1), []).append((at, canonical))
+
+    def _coordinated_before(self, position: int, mention: str) -> Resolved | None:
+        """The members a group mention stands for ("Norge og Sverige ... sier de to",
+        "Støre and Kristersson ... they said"): the last coordination of names in the two
+        paragraphs before, each a gazetteer entity or a person the article named; "landene"
+        (a group word of countries) only for countries."""
+        start = position
+        for _ in range(3):
+            start = self.text.rfind("\n", 0, max(start - 1, 0))
+            if start < 0:
+                break
+        window = self.text[max(start, 0) : position]
+        if self.lang not in COORDINATED:
+            return None
+        found = list(COORDINATED[self.lang].finditer(window))
+        if not found:
+            return None
+        parts = [p for p in re.split(rf",\s*|\s+{AND[self.lang]}\s+", found[-1].group()) if p]
+        members: list[tuple[str, str]] = []
+        for part in parts:
+            entity = self.entities.lookup(part, self.lang)
+            if entity is not None:
+                members.append((entity.name, entity.type))
+                continue
+            full = self.register.full_name(part, position)
+            if full is None and not any(part == name for _, name, _s in self.people):
+                return None
+            members.append((full or part, "person"))
+        kinds = {kind for _, kind in members}
+        if mention in COUNTRY_GROUPS.get(self.lang, ()) and kinds != {"country"}:
+            return None
+        kind = kinds.pop() if len(kinds) == 1 else "unknown"
+        names = [name for name, _ in members]
+        return Resolved(
+            ", ".join(names[:-1]) + " and " + names[-1],
+            kind if kind in ("country", "organisation", "person") else "unknown",
+            collective=True,
+        )
+
+    def _opens_sentence(self, position: int) -> bool:
+        """Nothing but a sentence end, a line break or a dash before ``position``: there a
+        capital says nothing ("Eieren erkjenner ...")."""
+        before = self.text[max(0, position - 3) : position].rstrip(" –-")
+        return not before or before[-1] in ".!?\n"
+
+    def _role_noun(self, text: str, position: int) -> str | None:
+        """A person the article named before, called by a role in its definite form
+        (Norwegian "statsministeren", "UP-sjefen", "spissen", "21-åringen"): the one holder
+        of that title, the one person of that age, else the last person named before, when
+        the word is a title or a role noun (resources/<lang>/role_nouns.txt)."""
+        low = text.lower()
+        if (
+            not DEFINITE_ROLE.get(self.lang)
+            or not re.fullmatch(r"[\w-]+", text)
+            or not (text.rsplit("-", 1)[-1][:1].islower() or self._opens_sentence(position))
+        ):
+            return None
+        for ending, replacement in DEFINITE_ROLE[self.lang]:
+            if not low.endswith(ending) or len(low) - len(ending) < 3:
+                continue
+            stem = low[: len(low) - len(ending)] + replacement
+            head = stem.rsplit("-", 1)[-1]
+            age = re.fullmatch(r"(\d{1,3})-åring", stem)
+            if age:
+                holders = [name for at, name in self.ages.get(age.group(1), []) if at < position]
+                return holders[-1] if holders else None
+            for title in (stem, head):
+                holders_at = [(at, n) for at, n in self.roles.get(title, []) if at < position]
+                if len({n for _, n in holders_at}) == 1:
+                    return holders_at[-1][1]
+            if head in self.lex.titles or head in self.lex.role_nouns:
+                named = [(at, name) for at, name, _subject in self.people if at < position]
+                return max(named)[1] if named else None
+        return None
 
     def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
         """A person as a speaker mention of them resolves: the article's full name, else the
@@ -394,12 +503,20 @@ class SpeakerResolver:
                 if referent is self.last.get("person"):
                     return Resolved(**{**referent.__dict__})
                 return self._remember(referent, position=position)
+            if ref == "group":
+                members = self._coordinated_before(position, low)
+                if members is not None:
+                    return self._remember(members, group=True)
             previous = self.last.get(ref)
             if previous is None and ref == "group":
                 previous = self.last.get("thing")
             if previous is not None:
                 return Resolved(**{**previous.__dict__})
             return Resolved(None, "unknown", collective=ref != "person")
+        # "sier statsministeren", "sier UP-sjefen": a person named before, by role
+        holder = self._role_noun(text, position)
+        if holder is not None:
+            return self._remember(Resolved(holder, "person"), position=position)
         # a whole mention that is a known country or organisation, unless it is the surname
         # of a person the article names ("Mark Cuban" ... "Cuban said", not Cuba)
         surname = (
