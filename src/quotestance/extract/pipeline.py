@@ -1,4 +1,12 @@
-"""Article in, quotes out: quote marks, attribution per language, then speaker resolution."""
+"""Article in, quotes out: the one attribution engine for every language.
+
+The steps, the same for English and Norwegian: quoted runs in every mark style (marks.py);
+the language module's reading of the article (languages.py: parse, names, the attribution of
+each quoted run, reported speech); selection among overlapping candidates; speaker
+resolution against the article's name register (speakers.py); a speaker carried over to
+unattributed quotes (the paragraph before, an interviewer's question, a headline); cue
+classes; mixed quotes. What differs per language lives in the language module and the word
+lists of resources/<lang>/."""
 
 from __future__ import annotations
 
@@ -9,121 +17,15 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotestance.entities import EntityTable, load_entities
+from quotestance.entities import load_entities
 from quotestance.errors import InputError
-from quotestance.extract import english, norwegian
 from quotestance.extract.article import Article, max_article_bytes, read_article
-from quotestance.extract.marks import Quoted, Spans, find_quoted
-from quotestance.extract.names import capitalised_names
-from quotestance.extract.norwegian import DASH, NorwegianAttribution
-from quotestance.extract.norwegian import sentences as no_sentences
-from quotestance.extract.schema import Candidate, Mention, NamedMention, Quote, quote_id
+from quotestance.extract.direct import colon_quotes, inner_text
+from quotestance.extract.languages import module_for
+from quotestance.extract.marks import Spans, find_quoted
+from quotestance.extract.schema import Candidate, NamedMention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
 from quotestance.lexicon import Lexicon, cue_set, load_lexicon
-
-WORDS = re.compile(r"\w+")
-MIN_DIRECT_WORDS = 4
-
-
-def _inner(text: str, q: Quoted) -> str:
-    return " ".join(text[s:e] for s, e in q.segments)
-
-
-def _sentence_of(pos: int, sentences: Spans) -> tuple[int, int] | None:
-    """The first sentence that holds ``pos``."""
-    i = sentences.first_at(pos)
-    return sentences.spans[i] if i is not None else None
-
-
-def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
-    """A speech verb right next to the marks: “Yes,” he said / said Liu, “...” ."""
-    close = q.marks[-1][1]
-    if close >= 0:
-        after = text[close : close + 60].lstrip("”\"»“’'›」")
-        if re.match(r"^[,;!?]?\s", after) or after[:1] in (",", "!", "?"):
-            words = re.findall(r"[\w’']+", after)[:3]
-            if any(w.lower() in lex.verbs for w in words):
-                return True
-    before = text[max(0, q.marks[0][0] - 40) : q.marks[0][0]]
-    m = re.search(r"([\w’']+)\s*[,:]\s*$", before)
-    return bool(m and m.group(1).lower() in lex.verbs)
-
-
-def is_direct(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
-    """A quotation of speech rather than a scare quote, a title or a nickname."""
-    inner = _inner(text, q)
-    n = len(WORDS.findall(inner))
-    if n == 0:
-        return False
-    if n == 1 and _inside_name(text, q):
-        return False
-    if adjacent_cue(text, q, lex) and (n >= 2 or q.marks[-1][1] >= 0):
-        return True
-    if n < MIN_DIRECT_WORDS:
-        return False
-    if len(q.segments) > 1 or not q.terminated:
-        return True
-    if re.search(r"[.,!?…:;]\s*$", inner) or re.search(r"[.!?]\s+\S", inner):
-        return True
-    return opens_sentence(text, q, sentences, lex)
-
-
-def _inside_name(text: str, q: Quoted) -> bool:
-    """A nickname inside a name: John “Tig” Tiegen (capitalised words on both sides)."""
-    before = re.search(r"([\w’'-]+)\s+$", text[max(0, q.marks[0][0] - 40) : q.marks[0][0]])
-    close = q.marks[-1][1]
-    after = re.match(r"\W?\s+([\w’'-]+)", text[close : close + 40]) if close >= 0 else None
-    return bool(
-        before and after and before.group(1)[:1].isupper() and after.group(1)[:1].isupper()
-    )
-
-
-def opens_sentence(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
-    """The quote starts its sentence, follows a colon, or follows "said,"."""
-    sent = _sentence_of(q.marks[0][0], sentences)
-    prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
-    if prefix == "" or prefix.endswith(":"):
-        return True
-    m = re.search(r"([\w’']+)\s*,$", prefix)
-    return bool(m and m.group(1).lower() in lex.verbs)
-
-
-COLON_SPEAKER = re.compile(
-    r"(?P<speaker>(?:[A-ZÆØÅ][\w.’'-]*)(?:\s+[A-ZÆØÅ][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S)"
-)
-
-
-def colon_quotes(text: str, paragraphs: list[tuple[int, int]], lex: Lexicon) -> list[Candidate]:
-    """ "Graham: Trump's rhetoric is destroying the party" — a name and a colon open the
-    paragraph (headlines, interview transcripts). Section labels ("Update:") are excluded."""
-    found: list[Candidate] = []
-    for ps, pe in paragraphs:
-        m = COLON_SPEAKER.match(text, ps, pe)
-        if not m:
-            continue
-        label = m.group("speaker")
-        if label.lower() in lex.colon_labels or label.lower() in lex.verbs:
-            continue
-        start = m.start("rest")
-        while start < pe and text[start] in "“\"«„‘'–—- ":
-            start += 1
-        end = pe
-        while end > start and text[end - 1] in "”\"»“’' ":
-            end -= 1
-        if len(WORDS.findall(text[start:end])) < MIN_DIRECT_WORDS:
-            continue
-        s, e = m.start("speaker"), m.end("speaker")
-        found.append(
-            Candidate(
-                kind="direct",
-                segments=[(start, end)],
-                cue=":",
-                cue_span=(e, e + 1),
-                mention=Mention(s, e, label, s, e),
-                sentence=(ps, pe),
-            )
-        )
-    return found
 
 
 def _clean_segment(text: str, s: int, e: int) -> tuple[int, int]:
@@ -154,130 +56,6 @@ def _clusters(extents: list[tuple[int, int]]) -> list[int]:
         reach = max(reach, hi)
         cluster[i] = number
     return cluster
-
-
-Attribution = tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]
-
-
-def _direct_candidates(
-    text: str,
-    quoted: list[Quoted],
-    sentences: Spans,
-    lex: Lexicon,
-    attribute: Callable[[Quoted], Attribution],
-) -> tuple[list[Candidate], list[Quoted]]:
-    """Quoted runs that are speech, with their attribution; the rest are fragments (scare
-    quotes, titles, or passages quoted inside reported speech)."""
-    direct: list[Candidate] = []
-    fragments: list[Quoted] = []
-    for q in quoted:
-        if not is_direct(text, q, sentences, lex):
-            fragments.append(q)
-            continue
-        mention, cue, cue_span, sentence = attribute(q)
-        opens = opens_sentence(text, q, sentences, lex)
-        if mention is None and not opens:
-            fragments.append(q)
-            continue
-        direct.append(
-            Candidate(
-                kind="direct",
-                segments=list(q.segments),
-                cue=cue,
-                cue_span=cue_span,
-                mention=mention,
-                sentence=sentence,
-                inherit=mention is None,
-                opens=opens,
-            )
-        )
-    return direct, fragments
-
-
-def _candidates_en(
-    article: Article,
-    paragraphs: list[tuple[int, int]],
-    quoted: list[Quoted],
-    resolver: SpeakerResolver,
-) -> tuple[list[Candidate], list[Quoted], dict]:
-    lex = resolver.lex
-    sents = english.parse(article.text, paragraphs)
-    where = english.sentence_spans(sents)
-    quoted_spans = Spans(seg for q in quoted for seg in q.segments)
-    for pos, name, subject in english.person_mentions(sents):
-        # a subject inside quote marks is the speaker's topic, never a pronoun's referent
-        resolver.add_name(pos, name, subject and not quoted_spans.contains(pos))
-
-    def attribute(q: Quoted) -> Attribution:
-        return english.attribute_direct(q.segments, sents, where, lex, quoted_spans)
-
-    direct, fragments = _direct_candidates(article.text, quoted, where, lex, attribute)
-    used = {c.cue_span for c in direct if c.cue_span and c.opens}
-    direct_spans = Spans(seg for c in direct for seg in c.segments)
-    indirect = english.find_indirect(sents, lex, direct_spans, used)
-    extra = {
-        "orgs": lambda c: english.org_names(
-            sents, where, c.mention.phrase_start, c.mention.phrase_end
-        ),
-        "person": lambda c: english.person_like(sents, where, c.mention),
-        "sentences": where,
-        "names": english.named_mentions(sents),
-    }
-    return direct + indirect, fragments, extra
-
-
-# How many paragraphs after an unattributed dash quote its ", sier han." may come.
-DASH_RUN = 6
-
-
-def _continue_dash_quotes(
-    nor: NorwegianAttribution, paragraphs: list[tuple[int, int]], direct: list[Candidate]
-) -> None:
-    """Dash quotes without an attribution that run on over the paragraphs after them (one
-    sentence a paragraph, as newspaper text often comes), up to the next dash or quotation
-    mark and at most ``DASH_RUN`` paragraphs:
-
-    - closed by ", sier X." in one of them: one quote of X ("- Nei. / Men oppgaven ... /
-      ..., sier Schmidt-Nielsen.");
-    - ending with "?" just before the next dash paragraph: the interviewer's question
-      ("- Du satt ved siden av ham. / Så du forandringer?"), cue class question;
-    - right after such a question and running to the next dash paragraph: the answer, one
-      quote ("- Nei, det er han opptatt av. / Det er en annen type hilsen.").
-
-    Anything else stays as it was."""
-    open_at = {c.segments[-1][1]: c for c in direct if c.mention is None and c.cue_span is None}
-    asked_until = -2  # the paragraph the last question ends in
-    for i, (_ps, pe) in enumerate(paragraphs):
-        cand = open_at.get(pe)
-        if cand is None:
-            continue
-        run: list[tuple[int, int]] = []
-        next_dash = closed = False
-        for ps2, pe2 in paragraphs[i + 1 : i + 1 + DASH_RUN]:
-            text = nor.text[ps2:pe2]
-            if DASH.match(text):
-                next_dash = True
-                break
-            if any(mark in text for mark in '«»"“”'):
-                break
-            end = nor.closing_attribution(ps2, pe2)
-            if end is not None:
-                seg_end, cue, cue_span, mention = end
-                cand.segments += [*run, (ps2, seg_end)]
-                cand.cue, cand.cue_span, cand.mention = cue, cue_span, mention
-                cand.inherit = False
-                closed = True
-                break
-            run.append((ps2, pe2))
-        if closed or not next_dash:
-            continue
-        answer = asked_until == i - 1
-        if nor.text[cand.start : run[-1][1] if run else pe].rstrip().endswith("?"):
-            cand.segments += run
-            cand.cue_class, cand.inherit = "question", False
-            asked_until = i + len(run)
-        elif answer:
-            cand.segments += run
 
 
 # How many paragraphs back an interview answer looks for the person answering.
@@ -327,87 +105,6 @@ def _headline_speaker(
         if res.speaker and res.speaker_type == "person":
             resolved[0] = Resolved(**{**res.__dict__})
             return
-
-
-def _candidates_no(
-    article: Article,
-    paragraphs: list[tuple[int, int]],
-    quoted: list[Quoted],
-    resolver: SpeakerResolver,
-    entities: EntityTable,
-) -> tuple[list[Candidate], list[Quoted], dict]:
-    nor = NorwegianAttribution(article.text, resolver.lex, entities)
-    spans = Spans(no_sentences(article.text, paragraphs))
-    recognised = norwegian.entities(article.text, paragraphs)
-    if recognised is None:  # no trained pipeline: capitalised runs (extract/names.py)
-        for pos, name in nor.person_names(paragraphs):
-            resolver.add_name(pos, name)
-        names = capitalised_names(article.text, spans.spans)
-    else:
-        people = [m for m in recognised if m.label == "PERSON"]
-        for m in people:
-            resolver.add_name(m.start, m.text)
-        names = recognised
-    direct: list[Candidate] = []
-    for ps, pe in paragraphs:
-        direct.extend(nor.dash_quote(ps, pe))
-    _continue_dash_quotes(nor, paragraphs, direct)
-    dash_spans = Spans(seg for c in direct for seg in c.segments)
-
-    def attribute(q: Quoted) -> Attribution:
-        sentence = _sentence_of(q.marks[0][0], spans) or (q.start, q.end)
-        end_sentence = _sentence_of(max(q.end - 1, q.start), spans) or sentence
-        sentence = (sentence[0], max(sentence[1], end_sentence[1]))
-        return (*nor.attribute_direct(q.segments, sentence), sentence)
-
-    outside = [q for q in quoted if not dash_spans.contains(q.start)]
-    marked, fragments = _direct_candidates(article.text, outside, spans, resolver.lex, attribute)
-    direct += marked
-    for cand in direct:
-        if cand.mention is None:
-            i = spans.first_starting_from(cand.end)
-            hit = nor.following(spans.spans[i]) if i is not None else None
-            if hit is not None:
-                cand.mention, cand.cue, cand.cue_span = hit
-                cand.inherit = False
-    direct_spans = Spans(seg for c in direct for seg in c.segments)
-    attributions = {c.cue_span for c in direct if c.cue_span}
-    indirect: list[Candidate] = []
-    for sentence in spans.spans:
-        if dash_spans.contains(sentence[0]) or direct_spans.covers(*sentence):
-            continue
-        indirect.extend(
-            c for c in nor.find_indirect(sentence, direct_spans) if c.cue_span not in attributions
-        )
-    found = direct + indirect
-    if recognised is not None:
-        _narrow_to_people(found, people)
-    extra = {
-        "orgs": lambda c: [],
-        "person": lambda c: False,
-        "sentences": spans,
-        "names": names,
-    }
-    return found, fragments, extra
-
-
-def _narrow_to_people(candidates: list[Candidate], people: list[NamedMention]) -> None:
-    """A speaker mention that holds one recognised person and more ("Både Bjørndalen", "EU-
-    ekspert Eivind Hoff i Bellona") is that person; its phrase keeps the rest (titles and
-    affiliations are read from it)."""
-    starts = [p.start for p in people]
-    for cand in candidates:
-        m = cand.mention
-        if m is None or m.refers:
-            continue
-        inside = [
-            p
-            for p in people[bisect_left(starts, m.start) : bisect_right(starts, m.end)]
-            if p.end <= m.end
-        ]
-        if len(inside) == 1 and (inside[0].start, inside[0].end) != (m.start, m.end):
-            p = inside[0]
-            cand.mention = Mention(p.start, p.end, p.text, m.phrase_start, m.phrase_end)
 
 
 def _merge_split(direct: list[Candidate]) -> list[Candidate]:
@@ -608,12 +305,9 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
     resolver = SpeakerResolver(article.lang, lex, entities, article.text)
     paragraphs = article.paragraphs()
     quoted = find_quoted(article.text, paragraphs)
-    if article.lang == "en":
-        candidates, fragments, extra = _candidates_en(article, paragraphs, quoted, resolver)
-    else:
-        candidates, fragments, extra = _candidates_no(
-            article, paragraphs, quoted, resolver, entities
-        )
+    language = module_for(article.lang)
+    read = language.find(article, paragraphs, quoted, resolver, entities)
+    candidates, fragments = read.candidates, read.fragments
     candidates += colon_quotes(article.text, paragraphs, resolver.lex)
     excluded = Spans(article.excluded)
     candidates = [
@@ -655,10 +349,10 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
                 else said_by.text,
                 article.text[cand.mention.phrase_start : cand.mention.phrase_end],
                 cand.mention.start,
-                orgs=extra["orgs"](cand),
-                is_person_name=extra["person"](cand)
+                orgs=read.orgs(cand),
+                is_person_name=read.person(cand)
                 or (
-                    article.lang == "no"
+                    language.names_after_cue_are_people
                     and cand.cue_span is not None
                     and cand.cue_span[0] < cand.mention.start
                 ),
@@ -690,7 +384,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
     # speaker of the paragraph just before, when nobody else is named in between
     named_at = sorted(
         {at for at, _name, _subject in resolver.people}
-        | {nm.start for nm in extra["names"] if nm.label not in ("GPE", "LOC", "FAC")}
+        | {nm.start for nm in read.names if nm.label not in ("GPE", "LOC", "FAC")}
     )
     for i in range(1, len(candidates)):
         cand, prev, pres = candidates[i], candidates[i - 1], resolved[i - 1]
@@ -763,13 +457,13 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             for j in range(bisect_left(starts, s), bisect_right(starts, e)):
                 if fragments[by_start[j]].end <= e:
                     found.add(by_start[j])
-        cand.fragments += [_inner(article.text, fragments[i]) for i in sorted(found)]
+        cand.fragments += [inner_text(article.text, fragments[i]) for i in sorted(found)]
         if cand.fragments and cand.kind != "direct":
             cand.kind = "mixed"
 
     quotes: list[Quote] = []
     seen: Counter[str] = Counter()
-    sentences: Spans = extra["sentences"]
+    sentences: Spans = read.sentences
     for cand, res in zip(candidates, resolved, strict=True):
         cls = cue_class(cand, res, article.text, resolver.lex)
         if cls not in keep:
@@ -817,7 +511,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
                 else list(cand.fragments),
             )
         )
-    return Analysis(article, quotes, extra["names"], resolver)
+    return Analysis(article, quotes, read.names, resolver)
 
 
 def extract_file(

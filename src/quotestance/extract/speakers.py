@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from quotestance.entities import Entity, EntityTable
-from quotestance.extract.gender import name_gender, pronoun_genders
+from quotestance.extract.gender import first_names, name_gender, pronoun_genders
 from quotestance.lexicon import Lexicon
 
 DETERMINERS = {
@@ -169,9 +169,18 @@ class NameRegister:
             return None
         rarest = min(key, key=lambda w: len(self._with_word.get(w, ())))
         found = [i for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
-        # a registered name that is part of a longer registered one ("Hein Bæra" of "Vibeke
-        # Hein Bæra") is a short form of it, not a person of its own
-        longest = [i for i in found if not any(self._keys[i] < self._keys[j] for j in found)]
+        # a registered name that a longer registered one completes with first names ("Hein
+        # Bæra" of "Vibeke Hein Bæra") is a short form of it, not a person of its own
+        given = first_names()
+        longest = [
+            i
+            for i in found
+            if not any(
+                self._keys[i] < self._keys[j]
+                and all(w in given for w in self._keys[j] - self._keys[i])
+                for j in found
+            )
+        ]
         matches = [self.names[i] for i in longest]
         if keep is not None:
             matches = [m for m in matches if keep(m[1])]

@@ -1,0 +1,154 @@
+"""Quote marks to candidates, the step every language shares: which quoted runs are speech
+(not scare quotes, titles or nicknames), and a name with a colon opening a paragraph. The
+attribution of each run comes from the language module (extract/languages.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from quotestance.extract.marks import Quoted, Spans
+from quotestance.extract.schema import Candidate, Mention
+from quotestance.lexicon import Lexicon
+
+WORDS = re.compile(r"\w+")
+MIN_DIRECT_WORDS = 4
+
+
+def inner_text(text: str, q: Quoted) -> str:
+    return " ".join(text[s:e] for s, e in q.segments)
+
+
+def sentence_of(pos: int, sentences: Spans) -> tuple[int, int] | None:
+    """The first sentence that holds ``pos``."""
+    i = sentences.first_at(pos)
+    return sentences.spans[i] if i is not None else None
+
+
+def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
+    """A speech verb right next to the marks: “Yes,” he said / said Liu, “...” ."""
+    close = q.marks[-1][1]
+    if close >= 0:
+        after = text[close : close + 60].lstrip("”\"»“’'›」")
+        if re.match(r"^[,;!?]?\s", after) or after[:1] in (",", "!", "?"):
+            words = re.findall(r"[\w’']+", after)[:3]
+            if any(w.lower() in lex.verbs for w in words):
+                return True
+    before = text[max(0, q.marks[0][0] - 40) : q.marks[0][0]]
+    m = re.search(r"([\w’']+)\s*[,:]\s*$", before)
+    return bool(m and m.group(1).lower() in lex.verbs)
+
+
+def is_direct(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
+    """A quotation of speech rather than a scare quote, a title or a nickname."""
+    inner = inner_text(text, q)
+    n = len(WORDS.findall(inner))
+    if n == 0:
+        return False
+    if n == 1 and inside_name(text, q):
+        return False
+    if adjacent_cue(text, q, lex) and (n >= 2 or q.marks[-1][1] >= 0):
+        return True
+    if n < MIN_DIRECT_WORDS:
+        return False
+    if len(q.segments) > 1 or not q.terminated:
+        return True
+    if re.search(r"[.,!?…:;]\s*$", inner) or re.search(r"[.!?]\s+\S", inner):
+        return True
+    return opens_sentence(text, q, sentences, lex)
+
+
+def inside_name(text: str, q: Quoted) -> bool:
+    """A nickname inside a name: John “Tig” Tiegen (capitalised words on both sides)."""
+    before = re.search(r"([\w’'-]+)\s+$", text[max(0, q.marks[0][0] - 40) : q.marks[0][0]])
+    close = q.marks[-1][1]
+    after = re.match(r"\W?\s+([\w’'-]+)", text[close : close + 40]) if close >= 0 else None
+    return bool(
+        before and after and before.group(1)[:1].isupper() and after.group(1)[:1].isupper()
+    )
+
+
+def opens_sentence(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
+    """The quote starts its sentence, follows a colon, or follows "said,"."""
+    sent = sentence_of(q.marks[0][0], sentences)
+    prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
+    if prefix == "" or prefix.endswith(":"):
+        return True
+    m = re.search(r"([\w’']+)\s*,$", prefix)
+    return bool(m and m.group(1).lower() in lex.verbs)
+
+
+COLON_SPEAKER = re.compile(
+    r"(?P<speaker>(?:[A-ZÆØÅ][\w.’'-]*)(?:\s+[A-ZÆØÅ][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S)"
+)
+
+
+def colon_quotes(text: str, paragraphs: list[tuple[int, int]], lex: Lexicon) -> list[Candidate]:
+    """ "Graham: Trump's rhetoric is destroying the party" — a name and a colon open the
+    paragraph (headlines, interview transcripts). Section labels ("Update:") are excluded."""
+    found: list[Candidate] = []
+    for ps, pe in paragraphs:
+        m = COLON_SPEAKER.match(text, ps, pe)
+        if not m:
+            continue
+        label = m.group("speaker")
+        if label.lower() in lex.colon_labels or label.lower() in lex.verbs:
+            continue
+        start = m.start("rest")
+        while start < pe and text[start] in "“\"«„‘'–—- ":
+            start += 1
+        end = pe
+        while end > start and text[end - 1] in "”\"»“’' ":
+            end -= 1
+        if len(WORDS.findall(text[start:end])) < MIN_DIRECT_WORDS:
+            continue
+        s, e = m.start("speaker"), m.end("speaker")
+        found.append(
+            Candidate(
+                kind="direct",
+                segments=[(start, end)],
+                cue=":",
+                cue_span=(e, e + 1),
+                mention=Mention(s, e, label, s, e),
+                sentence=(ps, pe),
+            )
+        )
+    return found
+
+
+Attribution = tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]
+
+
+def direct_candidates(
+    text: str,
+    quoted: list[Quoted],
+    sentences: Spans,
+    lex: Lexicon,
+    attribute: Callable[[Quoted], Attribution],
+) -> tuple[list[Candidate], list[Quoted]]:
+    """Quoted runs that are speech, with their attribution; the rest are fragments (scare
+    quotes, titles, or passages quoted inside reported speech)."""
+    direct: list[Candidate] = []
+    fragments: list[Quoted] = []
+    for q in quoted:
+        if not is_direct(text, q, sentences, lex):
+            fragments.append(q)
+            continue
+        mention, cue, cue_span, sentence = attribute(q)
+        opens = opens_sentence(text, q, sentences, lex)
+        if mention is None and not opens:
+            fragments.append(q)
+            continue
+        direct.append(
+            Candidate(
+                kind="direct",
+                segments=list(q.segments),
+                cue=cue,
+                cue_span=cue_span,
+                mention=mention,
+                sentence=sentence,
+                inherit=mention is None,
+                opens=opens,
+            )
+        )
+    return direct, fragments
