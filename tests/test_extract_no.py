@@ -549,3 +549,27 @@ def test_a_norwegian_first_name_gives_the_pronoun_its_person(extract):
         "no",
     )
     assert [q.speaker for q in qs][-1] == "Stian Larsen"
+
+
+def test_both_languages_go_through_the_one_engine_by_their_module(extract, monkeypatch):
+    from quotestance.extract import languages
+
+    seen = []
+
+    class Recorded(languages.Language):
+        def __init__(self, inner):
+            self.inner, self.code = inner, inner.code
+            self.names_after_cue_are_people = inner.names_after_cue_are_people
+
+        def find(self, article, *args):
+            seen.append(article.lang)
+            return self.inner.find(article, *args)
+
+    for code, module in list(languages.MODULES.items()):
+        monkeypatch.setitem(languages.MODULES, code, Recorded(module))
+    en = extract('"We will not back down," Prime Minister Tony Blair said on Monday.', "en")
+    no = extract(LEAD + "– Vi står sammen med Sør-Korea, sa Blinken.", "no")
+    assert seen == ["en", "no"]
+    assert [q.speaker for q in en + no] == ["Tony Blair", "Antony Blinken"]
+    with pytest.raises(ValueError, match="no language module for 'da'"):
+        languages.module_for("da")
