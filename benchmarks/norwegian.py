@@ -249,6 +249,18 @@ def use_names(source: str | None) -> None:
     norwegian.load_pipeline.cache_clear()
 
 
+def readable(paths: Sequence[Path]) -> list[Path]:
+    """The articles extraction reads (a few NorNE articles are nothing but a byline)."""
+    found = []
+    for path in paths:
+        try:
+            extract_file(path, "no")
+        except QuotestanceError:
+            continue
+        found.append(path)
+    return found
+
+
 def timed(paths: Sequence[Path]) -> tuple[float, int]:
     """Seconds and quotes of extracting every path (the pipeline loaded before the clock)."""
     extract_file(paths[0], "no")
@@ -261,13 +273,16 @@ def throughput(data_dir: Path, pipeline: str) -> list[str]:
     """Rules against the trained pipeline over every article not reserved for evaluation."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = list(norne.materialise(norne.all_articles(data_dir), Path(tmp)).values())
+        use_names(None)
+        paths = readable(paths)
         runs = {}
         for name, source in (("rules", None), ("trained pipeline", pipeline)):
             use_names(source)
             runs[name] = timed(paths)
     base = runs["rules"][0]
     return [
-        f"## Throughput: {len(paths)} NorNE articles (every one not reserved), one process",
+        f"## Throughput: {len(paths)} NorNE articles (every one not reserved that has text "
+        "outside a byline), one process",
         "",
         "| names from | seconds | articles/s | quotes | time |",
         "|---|---|---|---|---|",
