@@ -46,7 +46,10 @@ extract: $(STAMP) ## extract the quotes of the sample articles into data/interim
 
 data: $(STAMP) ## build the labelled quote dataset with DVC (data/processed/quotes.jsonl)
 	@# the project has no DVC remote: drop DVC's closing advice to push to one
-	@set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro | sed -u '/dvc push/d'
+	@set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro build_dataset | sed -u '/dvc push/d'
+
+norwegian: $(STAMP) ## train the Norwegian spaCy pipeline with DVC (models/norwegian; 12-17 min)
+	@set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro norwegian_pipeline | sed -u '/dvc push/d'
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks train.py

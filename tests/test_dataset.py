@@ -492,7 +492,8 @@ def test_a_bad_gold_line_leaves_the_built_dataset_in_place(tmp_path):
             list(args), cwd=project, env=env, capture_output=True, text=True, timeout=300
         )
 
-    for args in (["git", "init", "-q"], ["dvc", "init", "-q"], ["dvc", "repro", "-q"]):
+    repro = ["dvc", "repro", "-q", "build_dataset"]
+    for args in (["git", "init", "-q"], ["dvc", "init", "-q"], repro):
         done = run(*args)
         assert done.returncode == 0, done.stderr
     processed = project / "data" / "processed"
@@ -502,12 +503,12 @@ def test_a_bad_gold_line_leaves_the_built_dataset_in_place(tmp_path):
     gold = project / "data" / "annotations" / "gold.jsonl"
     bad_line = len(gold.read_text().splitlines()) + 1
     gold.write_text(gold.read_text() + "{not json\n")
-    failed = run("dvc", "repro")
+    failed = run("dvc", "repro", "build_dataset")
     assert failed.returncode != 0
     assert f"gold.jsonl:{bad_line}: not valid JSON" in failed.stdout + failed.stderr
     assert {p.name: p.read_bytes() for p in processed.iterdir() if p.name in outputs} == built
     for name in built:
         (processed / name).unlink()
-    restored = run("dvc", "checkout", "-q", "--force")
+    restored = run("dvc", "checkout", "-q", "--force", "build_dataset")
     assert restored.returncode == 0, restored.stderr
     assert {p.name: p.read_bytes() for p in processed.iterdir() if p.name in outputs} == built
