@@ -691,3 +691,22 @@ def test_lemmas_come_on_demand_and_equal_the_lemmatizer_s():
     assert {"tell", "promise", "say", "criticise", "have", "reject", "be"} <= {
         lemma_of(t) for t in nlp(text)
     }
+
+
+def test_a_role_noun_is_the_person_named_before(extract):
+    qs = extract(
+        "Mark Cuban spoke at a conference in Dallas on Monday.\n"
+        '"If you are in the Senate and another senator threatens you, you speak up," the '
+        "investor said.\n"
+        '"We need better answers," the official said.'
+    )
+    assert [q.speaker for q in qs] == ["Mark Cuban", "the official"]
+
+
+def test_a_military_title_is_no_part_of_the_name(extract):
+    q = only(
+        extract(
+            "Former Marine John Tiegen said the security warnings had been ignored for months."
+        )
+    )
+    assert q.speaker == "John Tiegen"

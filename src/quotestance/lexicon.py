@@ -163,7 +163,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
             )
         pronouns[pronoun.lower()] = ref
     cue_classes, speaker_classes = read_cue_classes(base / "cue_classes.tsv")
-    roles = base / "role_nouns.txt"  # a language whose role nouns inflect (Norwegian) has one
+    roles = base / "role_nouns.txt"  # optional: nouns for a person the text named before
     return Lexicon(
         lang=lang,
         verbs=verbs,

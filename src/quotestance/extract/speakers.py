@@ -396,10 +396,17 @@ class SpeakerResolver:
 
     def _role_noun(self, text: str, position: int) -> str | None:
         """A person the article named before, called by a role in its definite form
-        (Norwegian "statsministeren", "UP-sjefen", "spissen", "21-åringen"): the one holder
+        (Norwegian "statsministeren", "UP-sjefen", "spissen", "21-åringen"; English "the
+        investor"): the one holder
         of that title, the one person of that age, else the last person named before, when
         the word is a title or a role noun (resources/<lang>/role_nouns.txt)."""
         low = text.lower()
+        described = re.fullmatch(r"the\s+([a-z-]+)", low)
+        if self.lang == "en" and described and described.group(1) in self.lex.role_nouns:
+            # "the investor said": the last person named before (titles such as "the
+            # chancellor" go to the one holder the text titled, below)
+            named = [(at, name) for at, name, _subject in self.people if at < position]
+            return max(named)[1] if named else None
         if (
             not DEFINITE_ROLE.get(self.lang)
             or not re.fullmatch(r"[\w-]+", text)
