@@ -40,6 +40,7 @@ import norne
 from targets import (
     GOLD_DIR,
     GOLD_KEYS,
+    SPLIT_NOTES,
     SPLITS,
     BenchmarkError,
     GoldQuote,
@@ -50,6 +51,7 @@ from targets import (
     quote_table,
     score_article,
 )
+from targets import groups_for as targets_groups
 
 from quotestance.errors import QuotestanceError
 from quotestance.extract.article import read_article
@@ -167,25 +169,10 @@ def evaluate(
 def groups_for(
     tallies: dict[tuple[str, str], Tally], splits: Sequence[str]
 ) -> list[tuple[str, Tally]]:
-    groups: list[tuple[str, Tally]] = []
-    total = Tally()
-    for code, name in norne.NEWSPAPERS.items():
-        t = Tally()
-        for split in splits:
-            t.add(tallies.get((code, split), Tally()))
-        if t.articles:
-            groups.append((f"{code} ({name})", t))
-            total.add(t)
-    groups.append(("all", total))
-    return groups
+    """One tally per newspaper that has articles in the splits, then "all"."""
+    labels = {code: f"{code} ({name})" for code, name in norne.NEWSPAPERS.items()}
+    return targets_groups(tallies, list(norne.NEWSPAPERS), splits, labels, skip_empty=True)
 
-
-SPLIT_NOTES = {
-    "test": "The headline numbers: nothing was tuned on these articles.",
-    "dev": "Rules may be tuned on the dev articles only, so these numbers are optimistic once "
-    "anything was tuned.",
-    "all": "Test and dev articles together.",
-}
 
 METRICS = """\
 What the numbers mean: a system quote matches a gold quote when its segments cover at least

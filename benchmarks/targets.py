@@ -645,15 +645,23 @@ def throughput(paths: list[Path], repeats: int = 2) -> tuple[float, float]:
 
 
 def groups_for(
-    tallies: dict[tuple[str, str], Tally], sources: list[str], splits: Sequence[str]
+    tallies: dict[tuple[str, str], Tally],
+    sources: Sequence[str],
+    splits: Sequence[str],
+    labels: dict[str, str] | None = None,
+    skip_empty: bool = False,
 ) -> list[tuple[str, Tally]]:
+    """One tally per source (named by ``labels`` where given) over the splits, then "all";
+    ``skip_empty`` leaves out a source without articles in those splits."""
     groups: list[tuple[str, Tally]] = []
     total = Tally()
     for name in sources:
         t = Tally()
         for split in splits:
             t.add(tallies.get((name, split), Tally()))
-        groups.append((name, t))
+        if skip_empty and not t.articles:
+            continue
+        groups.append(((labels or {}).get(name, name), t))
         total.add(t)
     groups.append(("all", total))
     return groups
