@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotestance.norwegian_model import reserved_names
+from quotestance.norwegian_model import documents, reserved_names
 
 CORPUS = Path("norne_news_nob")
 SENTENCES = CORPUS / "sentences.derived.jsonl"
@@ -119,17 +119,8 @@ def read_sentences(path: Path, reserved: Iterable[str] = ()) -> dict[str, list[S
 
 def cut_articles(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
     """One file's sentences cut into articles: a headline after a non-headline sentence starts
-    a new one."""
-    articles: list[list[Sentence]] = []
-    current: list[Sentence] = []
-    for s in sentences:
-        if current and s.is_headline and not current[-1].is_headline:
-            articles.append(current)
-            current = []
-        current.append(s)
-    if current:
-        articles.append(current)
-    return articles
+    a new one (the pipeline's documents, uncapped)."""
+    return documents(sentences, max_sentences=None)
 
 
 def article_text(sentences: Iterable[Sentence]) -> str:

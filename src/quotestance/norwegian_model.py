@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from quotestance.errors import InputError
 
@@ -327,18 +327,30 @@ def to_doc(vocab: Vocab, sentences: Sequence[Sentence]) -> Doc:
     )
 
 
+class Headed(Protocol):
+    """A sentence that knows whether it is a headline (this module's and the benchmarks')."""
+
+    @property
+    def is_headline(self) -> bool: ...
+
+
+H = TypeVar("H", bound=Headed)
+
+
 def documents(
-    sentences: Iterable[Sentence], max_sentences: int = SENTENCES_PER_DOC
-) -> list[list[Sentence]]:
+    sentences: Iterable[H], max_sentences: int | None = SENTENCES_PER_DOC
+) -> list[list[H]]:
     """Sentences grouped into documents: a headline after running text starts a new one (the
     articles of a file follow one another, each opening with its headline; a run of
-    headlines stays together), and a long article is cut every ``max_sentences`` sentences.
-    NDT marks intertitles as headlines too, so a long article may become several documents."""
-    groups: list[list[Sentence]] = []
-    current: list[Sentence] = []
+    headlines stays together), and a long article is cut every ``max_sentences`` sentences
+    (None: never). NDT marks intertitles as headlines too, so a long article may become
+    several documents."""
+    groups: list[list[H]] = []
+    current: list[H] = []
     for sentence in sentences:
         starts = sentence.is_headline and not current[-1].is_headline if current else False
-        if current and (starts or len(current) >= max_sentences):
+        full = max_sentences is not None and len(current) >= max_sentences
+        if current and (starts or full):
             groups.append(current)
             current = []
         current.append(sentence)
