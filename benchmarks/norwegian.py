@@ -22,7 +22,6 @@ holds where absolute speed drifts). ``--names rules`` scores the rules alone.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -39,7 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import norne
 from targets import (
     GOLD_DIR,
-    GOLD_KEYS,
     SPLIT_NOTES,
     SPLITS,
     BenchmarkError,
@@ -48,6 +46,7 @@ from targets import (
     Tally,
     check_offsets,
     class_tables,
+    gold_rows,
     quote_table,
     score_article,
 )
@@ -76,18 +75,10 @@ class Gold:
 
 def read_gold(file: Path = GOLD_FILE) -> Gold:
     """The gold lines of ``file``; a line with quote_start null stands for its article only."""
-    if not file.is_file():
-        raise BenchmarkError(f"{file}: no such gold file")
     splits: dict[str, str] = {}
     quotes: dict[str, list[GoldQuote]] = defaultdict(list)
-    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, row in gold_rows(file):
         try:
-            row = json.loads(line)
-            missing = [k for k in GOLD_KEYS if k not in row]
-            if missing:
-                raise ValueError(f"no {', '.join(missing)}")
             article, split = str(row["article"]), str(row["split"])
             if splits.setdefault(article, split) != split:
                 raise ValueError(f"{article} is in two splits")

@@ -23,7 +23,7 @@ import os
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,19 +327,29 @@ class BenchmarkError(Exception):
     """A problem with the inputs: one line, exit status 2."""
 
 
-def read_gold(file: Path, source: str) -> list[GoldQuote]:
-    """The gold quotes of one file, each with its targets, in file order."""
+def gold_rows(file: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, row) of a gold file, each row a JSON object with every key of
+    ``GOLD_KEYS``; anything else is a BenchmarkError naming the file and line."""
     if not file.is_file():
         raise BenchmarkError(f"{file}: no such gold file")
-    quotes: dict[tuple[str, int, int], GoldQuote] = {}
     for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
             missing = [k for k in GOLD_KEYS if k not in row]
-            if missing:
-                raise ValueError(f"no {', '.join(missing)}")
+        except (ValueError, TypeError) as exc:
+            raise BenchmarkError(f"{file}:{number}: not a gold row ({exc})") from exc
+        if missing:
+            raise BenchmarkError(f"{file}:{number}: not a gold row (no {', '.join(missing)})")
+        yield number, row
+
+
+def read_gold(file: Path, source: str) -> list[GoldQuote]:
+    """The gold quotes of one file, each with its targets, in file order."""
+    quotes: dict[tuple[str, int, int], GoldQuote] = {}
+    for number, row in gold_rows(file):
+        try:
             key = (row["article"], int(row["quote_start"]), int(row["quote_end"]))
         except (ValueError, TypeError, AttributeError) as exc:
             raise BenchmarkError(f"{file}:{number}: not a gold row ({exc})") from exc

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import norne
 import norwegian
-from targets import GoldQuote
+from targets import GOLD_KEYS, GoldQuote
 
 SENTENCES = [
     # a file that opens in the middle of an article, then two articles
@@ -101,7 +101,7 @@ def test_the_selection_is_fixed_by_the_sha256_of_the_id_and_needs_a_quote_marker
 
 
 def gold_line(article, split, start=None, end=None, speaker=None, cue_class=None):
-    row = {k: None for k in norwegian.GOLD_KEYS}
+    row = {k: None for k in GOLD_KEYS}
     row.update(source="norne", split=split, article=article)
     row.update(quote_start=start, quote_end=end, speaker=speaker, cue_class=cue_class, cue="")
     return json.dumps(row, ensure_ascii=False)
