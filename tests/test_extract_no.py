@@ -561,9 +561,9 @@ def test_both_languages_go_through_the_one_engine_by_their_module(extract, monke
             self.inner, self.code = inner, inner.code
             self.names_after_cue_are_people = inner.names_after_cue_are_people
 
-        def find(self, article, *args):
-            seen.append(article.lang)
-            return self.inner.find(article, *args)
+        def find(self, page):
+            seen.append(page.article.lang)
+            return self.inner.find(page)
 
     for code, module in list(languages.MODULES.items()):
         monkeypatch.setitem(languages.MODULES, code, Recorded(module))

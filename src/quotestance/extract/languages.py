@@ -28,6 +28,18 @@ from quotestance.extract.speakers import SpeakerResolver
 
 
 @dataclass
+class Page:
+    """What the engine hands a language module: the article, its paragraphs, its quoted runs
+    (every mark style), the speaker register to fill and the gazetteer."""
+
+    article: Article
+    paragraphs: list[tuple[int, int]]
+    quoted: list[Quoted]
+    resolver: SpeakerResolver
+    entities: EntityTable
+
+
+@dataclass
 class Found:
     """What a language module found in one article, before speakers are resolved."""
 
@@ -46,14 +58,7 @@ class Language:
     # a speaker named after its cue (", sa Blinken.") is a person's name, not a description
     names_after_cue_are_people = False
 
-    def find(
-        self,
-        article: Article,
-        paragraphs: list[tuple[int, int]],
-        quoted: list[Quoted],
-        resolver: SpeakerResolver,
-        entities: EntityTable,
-    ) -> Found:
+    def find(self, page: Page) -> Found:
         raise NotImplementedError
 
 
@@ -62,15 +67,8 @@ class English(Language):
 
     code = "en"
 
-    def find(
-        self,
-        article: Article,
-        paragraphs: list[tuple[int, int]],
-        quoted: list[Quoted],
-        resolver: SpeakerResolver,
-        entities: EntityTable,
-    ) -> Found:
-        return _candidates_en(article, paragraphs, quoted, resolver)
+    def find(self, page: Page) -> Found:
+        return _candidates_en(page.article, page.paragraphs, page.quoted, page.resolver)
 
 
 class Norwegian(Language):
@@ -80,15 +78,9 @@ class Norwegian(Language):
     code = "no"
     names_after_cue_are_people = True
 
-    def find(
-        self,
-        article: Article,
-        paragraphs: list[tuple[int, int]],
-        quoted: list[Quoted],
-        resolver: SpeakerResolver,
-        entities: EntityTable,
-    ) -> Found:
-        return _candidates_no(article, paragraphs, quoted, resolver, entities)
+    def find(self, page: Page) -> Found:
+        p = page
+        return _candidates_no(p.article, p.paragraphs, p.quoted, p.resolver, p.entities)
 
 
 MODULES: dict[str, Language] = {m.code: m for m in (English(), Norwegian())}

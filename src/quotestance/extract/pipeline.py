@@ -21,7 +21,7 @@ from quotestance.entities import load_entities
 from quotestance.errors import InputError
 from quotestance.extract.article import Article, max_article_bytes, read_article
 from quotestance.extract.direct import colon_quotes, inner_text
-from quotestance.extract.languages import module_for
+from quotestance.extract.languages import Page, module_for
 from quotestance.extract.marks import Spans, find_quoted
 from quotestance.extract.schema import Candidate, NamedMention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
@@ -306,7 +306,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
     paragraphs = article.paragraphs()
     quoted = find_quoted(article.text, paragraphs)
     language = module_for(article.lang)
-    read = language.find(article, paragraphs, quoted, resolver, entities)
+    read = language.find(Page(article, paragraphs, quoted, resolver, entities))
     candidates, fragments = read.candidates, read.fragments
     candidates += colon_quotes(article.text, paragraphs, resolver.lex)
     excluded = Spans(article.excluded)
