@@ -573,3 +573,14 @@ def test_both_languages_go_through_the_one_engine_by_their_module(extract, monke
     assert [q.speaker for q in en + no] == ["Tony Blair", "Antony Blinken"]
     with pytest.raises(ValueError, match="no language module for 'da'"):
         languages.module_for("da")
+
+
+def test_a_surname_ending_like_a_role_stays_a_name(extract):
+    q = only(
+        extract(
+            "Tysklands president besøkte Oslo tirsdag.\n"
+            "– Vi står sammen med Norge, sier president Frank-Walter Steinmeier.",
+            "no",
+        )
+    )
+    assert q.speaker == "Frank-Walter Steinmeier"

@@ -222,9 +222,10 @@ class SpeakerResolver:
         # "21-åringen" later on: age -> [(position, canonical name)]
         self.ages: dict[str, list[tuple[int, str]]] = {}
         self.pronoun_gender = pronoun_genders(lang)
-        # title and role heads that end a Norwegian compound title ("-leder", "-sjef")
+        # title and role heads that end a Norwegian compound title ("-leder", "-direktør");
+        # five letters at least, so that no surname ends in one ("Steinmeier": "eier")
         self._compound_heads = [
-            t for t in (*self.lex.titles, *self.lex.role_nouns) if len(t) >= 4 and " " not in t
+            t for t in (*self.lex.titles, *self.lex.role_nouns) if len(t) >= 5 and " " not in t
         ]
 
     # -- pieces -----------------------------------------------------------------------------
@@ -351,18 +352,18 @@ class SpeakerResolver:
                 self.ages.setdefault(age.group(1), []).append((at, canonical))
 
     def _coordinated_before(self, position: int, mention: str) -> Resolved | None:
-        """The members a group mention stands for ("Norge og Sverige ... sier de to",
-        "Støre and Kristersson ... they said"): the last coordination of names in the two
-        paragraphs before, each a gazetteer entity or a person the article named; "landene"
-        (a group word of countries) only for countries."""
+        """The members a group mention stands for ("Norge og Sverige ... sier de to"): the
+        last coordination of names in the two paragraphs before, each a gazetteer entity or a
+        person the article named; "landene" (a group word of countries) only for countries.
+        Norwegian only (``COORDINATED``)."""
+        if self.lang not in COORDINATED:
+            return None
         start = position
         for _ in range(3):
             start = self.text.rfind("\n", 0, max(start - 1, 0))
             if start < 0:
                 break
         window = self.text[max(start, 0) : position]
-        if self.lang not in COORDINATED:
-            return None
         found = list(COORDINATED[self.lang].finditer(window))
         if not found:
             return None
@@ -395,11 +396,11 @@ class SpeakerResolver:
         return not before or before[-1] in ".!?\n"
 
     def _role_noun(self, text: str, position: int) -> str | None:
-        """A person the article named before, called by a role in its definite form
-        (Norwegian "statsministeren", "UP-sjefen", "spissen", "21-åringen"; English "the
-        investor"): the one holder
-        of that title, the one person of that age, else the last person named before, when
-        the word is a title or a role noun (resources/<lang>/role_nouns.txt)."""
+        """A person the article named before, called by a role: Norwegian definite forms
+        ("statsministeren", "UP-sjefen", "spissen", "21-åringen") are the one holder of that
+        title, the one person of that age, else the last person named before, when the word
+        is a title or a role noun (resources/<lang>/role_nouns.txt); English "the investor"
+        (role nouns only) is the last person named before."""
         low = text.lower()
         described = re.fullmatch(r"the\s+([a-z-]+)", low)
         if self.lang == "en" and described and described.group(1) in self.lex.role_nouns:
