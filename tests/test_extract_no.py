@@ -584,3 +584,12 @@ def test_a_surname_ending_like_a_role_stays_a_name(extract):
         )
     )
     assert q.speaker == "Frank-Walter Steinmeier"
+
+
+def test_verb_second_after_a_fronted_adverbial_reports_the_subject_after_the_verb(extract):
+    q = only(
+        extract(
+            "I etterkant sa forsvarer Geir Lippestad at dette var en høyreekstrem hilsen.", "no"
+        )
+    )
+    assert q.speaker == "Geir Lippestad" and q.text == "dette var en høyreekstrem hilsen"

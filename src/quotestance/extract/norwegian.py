@@ -259,6 +259,8 @@ class NorwegianAttribution:
                 break
             if core and (self._verb_at(ws, j) is not None or w.low in AUXILIARIES):
                 break  # "ifølge en ny rapport fra SSB har ...": the verb ends the source
+            if core and w.low == "at":
+                break  # "sa forsvarer Geir Lippestad at ...": the clause ends the speaker
             core.append(w)
             if len(core) >= 8:
                 break
@@ -545,7 +547,9 @@ class NorwegianAttribution:
                 right = self._mention(ws, after)
                 if right is not None:
                     k = _first_from(ws, right.end)
-                    if k < len(ws) and ws[k].low == "at" and ws[0].low not in FUNCTION_WORDS:
+                    opener = ws[0].low
+                    fronted = opener not in FUNCTION_WORDS or opener in ADJUNCT_STARTS
+                    if k < len(ws) and ws[k].low == "at" and fronted:
                         mention, content_start = right, k + 1
             if mention is None or content_start is None or content_start >= len(ws):
                 continue
