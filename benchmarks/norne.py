@@ -90,7 +90,7 @@ class Article:
 
 
 def newspaper_of(file: str) -> str:
-    """The newspaper code of a NorNE file or article id: ``sp`` for ``sp-bm001_0002.conll``."""
+    """The newspaper code of a NorNE file or article id: ``sp`` for ``sp-bm001_0003.conll``."""
     return Path(file.split("#", 1)[0]).name[:2]
 
 

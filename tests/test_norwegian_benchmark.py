@@ -62,18 +62,18 @@ def test_articles_are_cut_at_a_headline_after_body_text_and_the_reserved_file_is
     assert articles[1].text == "Ny sak\nFoto: NTB\n- Vi får se , sier han .\n"
     assert articles[0].text == "slutten på en sak .\n"
     assert [a.newspaper for a in articles] == ["ap", "ap", "ap", "db"]
-    assert norne.newspaper_of("sp-bm001_0002.conll#3") == "sp"
+    assert norne.newspaper_of("sp-bm001_0003.conll#3") == "sp"
     assert [norne.has_quote_marker(a) for a in articles] == [False, True, False, True]
 
 
 def test_sentences_are_put_in_sent_idx_order(tmp_path):
     lines = [
-        json.dumps({"file": "vg001_0000.conll", "sent_idx": i, "text": t, "is_headline": h})
+        json.dumps({"file": "vg001_0001.conll", "sent_idx": i, "text": t, "is_headline": h})
         for i, t, h in [(1, "b .", False), (0, "T", True)]
     ]
     path = tmp_path / "s.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    sentences = norne.read_sentences(path)["vg001_0000.conll"]
+    sentences = norne.read_sentences(path)["vg001_0001.conll"]
     assert norne.article_text(sentences) == "T\nb .\n"
 
 

@@ -171,7 +171,7 @@ def test_split_is_by_whole_file_groups_and_skips_reserved(tmp_path):
     }
     # the rule reads the group name only: a group never spans two splits
     assert {nm.split_of(nm.file_group(n)) for n in names["train"]} == {"train"}
-    assert nm.file_group("sp-bm001_0002.conll") == "sp-bm001"
+    assert nm.file_group("sp-bm001_0003.conll") == "sp-bm001"
 
 
 def test_files_of_the_quote_gold_articles_are_never_trained_on(tmp_path):
