@@ -208,13 +208,12 @@ def report(
 
 
 def trained_pipeline() -> str | None:
-    """The folder of the trained pipeline extraction would load, if any."""
-    from quotestance.norwegian_model import MODEL_ENV, model_candidates
+    """The folder of the trained pipeline extraction would load (the one built here even
+    where ``QUOTESTANCE_NORWEGIAN_MODEL=none``), if any."""
+    from quotestance.norwegian_model import built_pipeline, pipeline_folder, rules_only
 
-    named = os.environ.get(MODEL_ENV, "").strip()
-    if named and named.lower() != "none":
-        return named
-    return next((str(p) for p in model_candidates() if (p / "config.cfg").is_file()), None)
+    folder = built_pipeline() if rules_only() else pipeline_folder()
+    return str(folder) if folder is not None else None
 
 
 def use_names(source: str | None) -> None:

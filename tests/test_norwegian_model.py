@@ -11,6 +11,7 @@ import pytest
 
 from quotestance import norwegian_model as nm
 from quotestance.errors import InputError
+from quotestance.io import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -217,7 +218,7 @@ def test_prepare_writes_docbins_and_split_record(tmp_path):
 
 def test_loader_finds_nothing_without_a_model(tmp_path, monkeypatch):
     monkeypatch.delenv(nm.MODEL_ENV, raising=False)
-    monkeypatch.setenv(nm.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
     assert nm.load_norwegian_pipeline() is None
     monkeypatch.setenv(nm.MODEL_ENV, str(tmp_path / "nowhere"))

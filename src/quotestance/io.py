@@ -11,6 +11,14 @@ from typing import Any
 
 from quotestance.errors import OutputExistsError, QuotestanceError
 
+CACHE_ENV = "QUOTESTANCE_CACHE"
+
+
+def cache_root() -> Path:
+    """Where prepared models live outside the repository: ``$QUOTESTANCE_CACHE``, default
+    ``~/.cache/quotestance``."""
+    return Path(os.environ.get(CACHE_ENV) or "~/.cache/quotestance").expanduser()
+
 
 def atomic_write_text(path: str | Path, text: str, *, force: bool = True) -> Path:
     """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``.

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from quotestance.errors import InputError
+from quotestance.io import cache_root
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -52,7 +53,6 @@ INTERIM_DIR = Path("data/interim/norwegian")
 MODEL_DIR = Path("models/norwegian")
 CONFIG = Path("conf/spacy/norwegian.cfg")
 MODEL_ENV = "QUOTESTANCE_NORWEGIAN_MODEL"
-CACHE_ENV = "QUOTESTANCE_CACHE"
 SPLITS = ("train", "dev", "test")
 # a document is the sentences of one article (a headline starts a new one), at most this many
 SENTENCES_PER_DOC = 10
@@ -496,28 +496,40 @@ def train(
 def model_candidates() -> list[Path]:
     """Where :func:`load_norwegian_pipeline` looks, in order, after the variable
     ``$QUOTESTANCE_NORWEGIAN_MODEL``: ``models/norwegian/model-best`` (from the working
-    directory), then
-    ``$QUOTESTANCE_CACHE/norwegian/model-best`` (``~/.cache/quotestance/...`` without it)."""
-    cache = Path(os.environ.get(CACHE_ENV) or "~/.cache/quotestance").expanduser()
-    return [MODEL_DIR / "model-best", cache / "norwegian" / "model-best"]
+    directory), then ``$QUOTESTANCE_CACHE/norwegian/model-best`` (``~/.cache/quotestance/...``
+    without it)."""
+    return [MODEL_DIR / "model-best", cache_root() / "norwegian" / "model-best"]
 
 
-def load_norwegian_pipeline(path: str | Path | None = None) -> Language | None:
-    """The trained Norwegian pipeline from ``path``, ``$QUOTESTANCE_NORWEGIAN_MODEL`` or the
-    first of :func:`model_candidates` that holds one; None when there is none or the variable
-    says ``none``. A folder named
-    explicitly (argument or variable) that is not a spaCy pipeline is an InputError."""
-    import spacy
+def rules_only() -> bool:
+    """``$QUOTESTANCE_NORWEGIAN_MODEL=none``: Norwegian by its rules, whatever is built."""
+    return os.environ.get(MODEL_ENV, "").strip().lower() == "none"
 
+
+def built_pipeline() -> Path | None:
+    """The first of :func:`model_candidates` that holds a pipeline, if any."""
+    return next((f for f in model_candidates() if (f / "config.cfg").is_file()), None)
+
+
+def pipeline_folder(path: str | Path | None = None) -> Path | None:
+    """The folder :func:`load_norwegian_pipeline` loads: ``path``,
+    ``$QUOTESTANCE_NORWEGIAN_MODEL`` or :func:`built_pipeline`; None when there is none or
+    the variable says ``none``. A folder named explicitly (argument or variable) that is not
+    a spaCy pipeline is an InputError."""
     explicit = path if path is not None else os.environ.get(MODEL_ENV) or None
     if explicit is not None and str(explicit).strip().lower() == "none":
         return None  # asked for the rules alone
-    if explicit is not None:
-        folder = Path(explicit).expanduser()
-        if not (folder / "config.cfg").is_file():
-            raise InputError(folder, "not a spaCy pipeline folder (no config.cfg)")
-        return spacy.load(folder)
-    for folder in model_candidates():
-        if (folder / "config.cfg").is_file():
-            return spacy.load(folder)
-    return None
+    if explicit is None:
+        return built_pipeline()
+    folder = Path(explicit).expanduser()
+    if not (folder / "config.cfg").is_file():
+        raise InputError(folder, "not a spaCy pipeline folder (no config.cfg)")
+    return folder
+
+
+def load_norwegian_pipeline(path: str | Path | None = None) -> Language | None:
+    """The trained Norwegian pipeline of :func:`pipeline_folder`, or None."""
+    import spacy
+
+    folder = pipeline_folder(path)
+    return spacy.load(folder) if folder is not None else None

