@@ -9,7 +9,6 @@ from --data-dir; nothing from it is copied into the project.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import sys
@@ -131,23 +130,11 @@ def throughput(name: str, paths: list[Path], lang: str) -> tuple[str, dict]:
 def norne_articles(data: Path, workdir: Path) -> tuple[list[Path], dict]:
     """One text file per NorNE document (sentences as lines), in a temporary folder only; the
     files reserved for independent evaluation are left out."""
-    from quotestance.norwegian_model import RESERVED_LIST, reserved_names
+    import norne
 
-    skip = reserved_names(data / RESERVED_LIST)
-    docs: dict[str, list[dict]] = defaultdict(list)
-    with open(data / "norne_news_nob" / "sentences.derived.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["file"] not in skip:
-                docs[row["file"]].append(row)
-    paths = []
-    dash = 0
-    for name, rows in docs.items():
-        text = "\n".join(r["text"] for r in rows) + "\n"
-        dash += sum(1 for r in rows if r["text"][:2] in ("- ", "– ", "— "))
-        path = workdir / f"{Path(name).stem}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
+    docs = norne.files(data)
+    dash = sum(1 for rows in docs.values() for r in rows if r.text[:2] in ("- ", "– ", "— "))
+    paths = norne.write_files(docs, workdir)
     return paths, {"sentences": sum(len(r) for r in docs.values()), "dash_sentences": dash}
 
 

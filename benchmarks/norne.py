@@ -136,11 +136,26 @@ def has_quote_marker(article: Article) -> bool:
     )
 
 
+def files(data_dir: Path) -> dict[str, list[Sentence]]:
+    """Each NorNE file not reserved for evaluation, with its sentences in order."""
+    return read_sentences(data_dir / SENTENCES, reserved_names(data_dir / RESERVED_LIST))
+
+
+def write_files(sentences_of: dict[str, list[Sentence]], out_dir: Path) -> list[Path]:
+    """One text per file (its sentences as lines, as :func:`article_text` joins them) in
+    ``out_dir``, named by the file's stem: the whole of each file, for timing runs."""
+    paths = []
+    for name, sentences in sentences_of.items():
+        path = out_dir / f"{Path(name).stem}.txt"
+        path.write_text(article_text(sentences), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def all_articles(data_dir: Path) -> list[Article]:
     """Every article of the files not reserved for evaluation, in file order."""
-    reserved = reserved_names(data_dir / RESERVED_LIST)
     out: list[Article] = []
-    for file, sentences in sorted(read_sentences(data_dir / SENTENCES, reserved).items()):
+    for file, sentences in sorted(files(data_dir).items()):
         for i, group in enumerate(cut_articles(sentences)):
             out.append(Article(file, i, tuple(group)))
     return out

@@ -82,24 +82,11 @@ def bare_spacy(paths: list[str], every_component: bool = False) -> float:
 def norne_texts(data: Path, tmp: Path) -> list[str]:
     """One text file per NorNE newspaper file not reserved for evaluation, its sentences as
     lines, written to ``tmp`` only."""
-    from quotestance.norwegian_model import RESERVED_LIST, reserved_names
+    import norne
 
-    docs: dict[str, list[str]] = {}
-    derived = data / "norne_news_nob" / "sentences.derived.jsonl"
-    if not derived.exists():
+    if not (data / norne.SENTENCES).exists():
         return []
-    skip = reserved_names(data / RESERVED_LIST)
-    with open(derived, encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["file"] not in skip:
-                docs.setdefault(row["file"], []).append(row["text"])
-    paths = []
-    for name, sentences in docs.items():
-        path = tmp / f"{Path(name).stem}.txt"
-        path.write_text("\n".join(sentences) + "\n", encoding="utf-8")
-        paths.append(str(path))
-    return paths
+    return [str(p) for p in norne.write_files(norne.files(data), tmp)]
 
 
 def other_tools(python: str, paths: list[str], tmp: Path) -> dict:
