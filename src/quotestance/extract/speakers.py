@@ -395,6 +395,11 @@ class SpeakerResolver:
         before = self.text[max(0, position - 3) : position].rstrip(" –-")
         return not before or before[-1] in ".!?\n"
 
+    def _last_person_before(self, position: int) -> str | None:
+        """The canonical name of the person named last before ``position``."""
+        named = [(at, name) for at, name, _subject in self.people if at < position]
+        return max(named)[1] if named else None
+
     def _role_noun(self, text: str, position: int) -> str | None:
         """A person the article named before, called by a role: Norwegian definite forms
         ("statsministeren", "UP-sjefen", "spissen", "21-åringen") are the one holder of that
@@ -406,8 +411,7 @@ class SpeakerResolver:
         if self.lang == "en" and described and described.group(1) in self.lex.role_nouns:
             # "the investor said": the last person named before (titles such as "the
             # chancellor" go to the one holder the text titled, below)
-            named = [(at, name) for at, name, _subject in self.people if at < position]
-            return max(named)[1] if named else None
+            return self._last_person_before(position)
         if (
             not DEFINITE_ROLE.get(self.lang)
             or not re.fullmatch(r"[\w-]+", text)
@@ -428,8 +432,7 @@ class SpeakerResolver:
                 if len({n for _, n in holders_at}) == 1:
                     return holders_at[-1][1]
             if head in self.lex.titles or head in self.lex.role_nouns:
-                named = [(at, name) for at, name, _subject in self.people if at < position]
-                return max(named)[1] if named else None
+                return self._last_person_before(position)
         return None
 
     def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
