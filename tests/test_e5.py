@@ -11,6 +11,7 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from quotestance.experiments.config import ModelConfig
 from quotestance.models import e5
@@ -320,3 +321,20 @@ def test_convert_e5_command_refuses_a_file_that_is_not_the_pinned_one(tmp_path, 
     assert len(errors) == 1 and "refused: sha256" in errors[0]
     assert "Traceback" not in result.output
     assert not (tmp_path / "hf").exists()
+
+
+def test_frozen_embeddings_stay_as_pretrained_while_the_rest_trains(tmp_path, tiny):
+    model = converted_classifier(tmp_path, tiny)
+    model.cfg.freeze_embeddings = True
+    model._build(seed=0)
+    before = model.model.get_input_embeddings().weight.detach().clone()
+    layer = next(p for n, p in model.model.named_parameters() if "encoder.layer.0" in n)
+    layer_before = layer.detach().clone()
+    frame = pd.concat([ROWS_FRAME] * 4, ignore_index=True)
+    frame["label"] = ["favor", "against"] * 4
+    model.cfg.epochs, model.cfg.batch_size = 1, 4
+    model.fit(frame, frame, seed=0)
+    after = model.model.get_input_embeddings().weight
+    assert torch.equal(before, after.detach())
+    trained = next(p for n, p in model.model.named_parameters() if "encoder.layer.0" in n)
+    assert not torch.equal(layer_before, trained.detach())

@@ -104,6 +104,11 @@ def test_smoke_run_per_model_lands_in_mlflow(tmp_path, model):
         "fold0/test/macro_f1",
         "test/en_macro_f1",
         "test/no_macro_f1",
+        "test/ece",
+        "test/log_loss",
+        "fold0/dev/temperature",
+        "fold0/dev/ece_uncalibrated",
+        "all/temperature",
     ):
         assert (
             f"metrics.{metric}" in row.index
@@ -116,6 +121,7 @@ def test_smoke_run_per_model_lands_in_mlflow(tmp_path, model):
         "evaluation/classification_report.txt",
         "evaluation/confusion_matrix.png",
         "evaluation/misclassified.csv",
+        "evaluation/reliability.csv",
     }
     assert "config.yaml" in {a.path for a in client.list_artifacts(result["run_id"])}
     inputs = client.get_run(result["run_id"]).inputs.dataset_inputs

@@ -8,9 +8,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from quotestance.calibration import expected_calibration_error, log_loss, reliability
 from quotestance.errors import QuotestanceError
 from quotestance.evaluation import (
     aggregate,
@@ -53,10 +55,13 @@ def _overrides() -> str:
 
 def _evaluate(
     model: Any, frame: pd.DataFrame, labels: tuple[str, ...], ranking: bool = False
-) -> tuple[list[str], dict[str, float]]:
+) -> tuple[list[str], dict[str, float], np.ndarray]:
     proba = model.predict_proba(frame)
     pred = [labels[i] for i in proba.argmax(axis=1)]
     found = metrics(list(frame["label"]), pred, labels, list(frame["lang"]))
+    gold = [labels.index(label) for label in frame["label"]]
+    found["ece"] = expected_calibration_error(proba, gold)
+    found["log_loss"] = log_loss(proba, gold)
     if "checkworthy" in labels:  # rank by the check-worthy probability
         found.update(
             ranking_metrics(
@@ -65,7 +70,7 @@ def _evaluate(
                 list(frame["group"]) if ranking else None,
             )
         )
-    return pred, found
+    return pred, found, proba
 
 
 def train(cfg: DictConfig | Any) -> dict[str, float]:
@@ -100,12 +105,16 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
         fold_metrics: list[dict[str, float]] = []
         dev_metrics: list[dict[str, float]] = []
         rows: list[pd.DataFrame] = []
+        probas: list[np.ndarray] = []
+        temperatures: list[float] = []
         model = None
         for split in splits:
             prefix = "" if len(splits) == 1 else f"{split.name}/"
             model = _fit(cfg, split, labels, tracker, prefix)
-            pred, found = _evaluate(model, split.test, labels, cfg.data.ranking)
-            _, dev_found = _evaluate(model, split.dev, labels, cfg.data.ranking)
+            temperatures.append(model.temperature)
+            pred, found, proba = _evaluate(model, split.test, labels, cfg.data.ranking)
+            _, dev_found, _ = _evaluate(model, split.dev, labels, cfg.data.ranking)
+            probas.append(proba)
             tracker.metrics(found, f"{prefix}test")
             tracker.metrics(dev_found, f"{prefix}dev")
             fold_metrics.append(found)
@@ -138,6 +147,9 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
             model = _fit(
                 cfg, Split(everything, everything, everything, "all"), labels, tracker, "all/"
             )
+            # no rows left to calibrate on: the folds' temperatures, geometric mean
+            model.temperature = float(np.exp(np.mean(np.log(temperatures))))
+            tracker.metrics({"temperature": model.temperature}, "all")
             trained_on = everything
         else:
             headline = fold_metrics[0]
@@ -153,6 +165,8 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
         )
         tracker.dataset(results, f"{name}-test", source, "testing", digest)
         _log_evaluation(tracker, results, labels)
+        gold = [labels.index(label) for label in results["label"]]
+        tracker.table(reliability(np.concatenate(probas), gold), "evaluation/reliability.csv")
         if cfg.tracking.log_model and model is not None:
             _log_model(tracker, model, results)
         out = {f"test/{k}": float(v) for k, v in headline.items()}
@@ -171,6 +185,12 @@ def _fit(
         tracker.metrics(values, f"{prefix}dev_epoch", step=epoch)
 
     model.fit(split.train, split.dev, cfg.seed, on_epoch=on_epoch)
+    if cfg.model.calibrate and split.dev is not split.train and len(split.dev):
+        gold = [labels.index(label) for label in split.dev["label"]]
+        before = expected_calibration_error(model.predict_proba(split.dev), gold)
+        temperature = model.calibrate(split.dev)
+        tracker.metrics({"temperature": temperature, "ece_uncalibrated": before}, f"{prefix}dev")
+        logger.debug("temperature %.3f fitted on %d dev rows", temperature, len(split.dev))
     return model
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from quotestance.calibration import fit_temperature, scaled
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 
@@ -43,9 +44,22 @@ class QuoteModel(ABC):
         on_epoch: EpochCallback | None = None,
     ) -> None: ...
 
+    temperature: float = 1.0  # divides the log-probabilities; fitted on dev by calibrate()
+
     @abstractmethod
-    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
-        """One row per input row, one column per label in ``self.labels`` order."""
+    def _proba(self, frame: pd.DataFrame, **options: Any) -> np.ndarray:
+        """The model's own probabilities: a row per input row, a column per label."""
+
+    def predict_proba(self, frame: pd.DataFrame, **options: Any) -> np.ndarray:
+        """One row per input row, one column per label in ``self.labels`` order, calibrated
+        by the model's temperature."""
+        return scaled(self._proba(frame, **options), self.temperature)
+
+    def calibrate(self, dev: pd.DataFrame) -> float:
+        """Fit the temperature on ``dev`` (which needs a ``label`` column) and return it."""
+        gold = [self.labels.index(label) for label in dev["label"]]
+        self.temperature = fit_temperature(self._proba(dev), gold)
+        return self.temperature
 
     def predict(self, frame: pd.DataFrame) -> list[str]:
         proba = self.predict_proba(frame)
@@ -62,7 +76,12 @@ class QuoteModel(ABC):
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         self._save(out)
-        meta = {"kind": self.kind, "labels": list(self.labels), "config": _cfg_dict(self.cfg)}
+        meta = {
+            "kind": self.kind,
+            "labels": list(self.labels),
+            "config": _cfg_dict(self.cfg),
+            "temperature": self.temperature,
+        }
         (out / MODEL_JSON).write_text(json.dumps(meta, indent=2))
         return out
 
@@ -77,8 +96,9 @@ def _cfg_dict(cfg: ModelConfig) -> dict[str, Any]:
     return dict(OmegaConf.to_container(cfg, resolve=True))
 
 
-def read_model_json(folder: Path) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    """(kind, labels, config) of a model folder, each checked: one line naming the file."""
+def read_model_json(folder: Path) -> tuple[str, tuple[str, ...], dict[str, Any], float]:
+    """(kind, labels, config, temperature) of a model folder, each checked: one line naming
+    the file. A folder saved before models were calibrated has temperature 1."""
     meta_file = folder / MODEL_JSON
     if not meta_file.is_file():
         raise QuotestanceError(f"{folder}: not a quotestance model folder (no {MODEL_JSON})")
@@ -104,17 +124,28 @@ def read_model_json(folder: Path) -> tuple[str, tuple[str, ...], dict[str, Any]]
         )
     if not isinstance(config, dict):
         raise QuotestanceError(f"{meta_file}: 'config' must be a JSON object")
-    return str(kind), tuple(labels), config
+    temperature = meta.get("temperature", 1.0)
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, int | float)
+        or not 0 < temperature < float("inf")
+    ):
+        raise QuotestanceError(
+            f"{meta_file}: 'temperature' must be a positive number, not {temperature!r}"
+        )
+    return str(kind), tuple(labels), config, float(temperature)
 
 
 def load_model(folder: str | Path) -> QuoteModel:
     """Load a model folder. Nothing in the folder runs: scikit-learn models load through
     skops with an explicit list of trusted types, transformers from safetensors only."""
     path = Path(folder)
-    kind, labels, config = read_model_json(path)
+    kind, labels, config, temperature = read_model_json(path)
     fields = ModelConfig.__dataclass_fields__
     cfg = ModelConfig(**{k: v for k, v in config.items() if k in fields})
-    return MODELS[kind]._load(path, cfg, labels)
+    model = MODELS[kind]._load(path, cfg, labels)
+    model.temperature = temperature
+    return model
 
 
 def _registry() -> dict[str, type[QuoteModel]]:

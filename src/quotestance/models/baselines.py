@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,7 +83,7 @@ class MajorityModel(QuoteModel):
         self.prior = np.array([counts.get(label, 0) for label in self.labels], dtype=float)
         self.prior /= self.prior.sum()
 
-    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+    def _proba(self, frame: pd.DataFrame, **options: Any) -> np.ndarray:
         best = np.zeros(len(self.labels))
         best[int(self.prior.argmax())] = 1.0
         return np.tile(best, (len(frame), 1))
@@ -165,7 +166,7 @@ class TfidfModel(QuoteModel):
         self.pipeline = Pipeline([("features", features), ("clf", clf)])
         self.pipeline.fit(self._inputs(train), train["label"])
 
-    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+    def _proba(self, frame: pd.DataFrame, **options: Any) -> np.ndarray:
         proba = self.pipeline.predict_proba(self._inputs(frame))
         classes = list(self.pipeline.classes_)
         out = np.zeros((len(frame), len(self.labels)))

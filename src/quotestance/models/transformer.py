@@ -106,6 +106,8 @@ class TransformerModel(QuoteModel):
                 f"model.pretrained={self.cfg.pretrained!r} cannot be loaded offline: give a "
                 "local folder or a model in the Hugging Face cache"
             ) from exc
+        if self.cfg.freeze_embeddings:
+            self.model.get_input_embeddings().weight.requires_grad_(False)
 
     def fit(
         self,
@@ -252,7 +254,7 @@ class TransformerModel(QuoteModel):
 
     onnx_session: Any = None
 
-    def predict_proba(self, frame: pd.DataFrame, batch_size: int = 32) -> np.ndarray:
+    def _proba(self, frame: pd.DataFrame, batch_size: int = 32, **options: Any) -> np.ndarray:
         """Softmax over the labels; through ONNX Runtime when the folder holds model.onnx."""
         import torch
 
