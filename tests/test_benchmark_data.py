@@ -195,3 +195,131 @@ def test_model_input_takes_affiliation_as_optional_column():
     ]
     with pytest.raises(ValueError, match="speaker, affiliation, lang, target_start, target_end"):
         prepare_input(pd.DataFrame({"text": ["x"]}))
+
+
+def write_news_claim(tmp_path):
+    """ClaimBuster files, two annotated articles and their gold rows, as news_claim reads them."""
+    folder = tmp_path / "claimbuster_ncs"
+    folder.mkdir()
+    sentences = [
+        (1, "Unemployment fell to 4.9 percent last year."),
+        (0, "We should raise the minimum wage now."),
+        (0, "This plan will fail within a year."),
+        (0, "Thank you all for coming tonight."),
+    ]
+    rows = [{"sentence_id": i, "label": lab, "text": t} for i, (lab, t) in enumerate(sentences)]
+    (folder / "train.json").write_text(json.dumps(rows[:3]))
+    (folder / "test.json").write_text(json.dumps(rows[3:]))
+    texts = {
+        ("polnear", "train/text/a.txt"): 'Smith said "taxes went up by ten percent" on Monday.',
+        ("bbc", "politics/001.txt"): 'Jones said: "Voters must reject the plan."\nShe left.',
+    }
+    folders = {"polnear": "polnear", "bbc": "bbc_news_2004_2005"}
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for (source, article), text in texts.items():
+        path = tmp_path / folders[source] / article
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+        start = text.index('"') + 1
+        end = text.index('"', start)
+        split = "dev" if source == "polnear" else "test"
+        claim = "fact" if source == "polnear" else "appeal"
+        row = {
+            "source": source,
+            "split": split,
+            "article": article,
+            "quote_start": start,
+            "quote_end": end,
+            "speaker": text.split()[0],
+            "cue": "said",
+            "cue_class": "speech",
+            "stance": "neutral",
+            "claim_type": claim,
+        }
+        lines = [
+            json.dumps({**row, "target": name, "target_type": "person"})
+            for name in ("A", "B")  # two targets of one quote: one row for its claim type
+        ]
+        (gold / f"{source}.jsonl").write_text("\n".join(lines) + "\n")
+    return gold
+
+
+def test_news_claim_reads_claimbuster_as_claim_types_and_tests_on_the_annotated_quotes(
+    tmp_path,
+):
+    from conftest import FIXTURE
+
+    from quotestance.experiments.data import load_news_claim
+
+    gold = write_news_claim(tmp_path)
+    cfg = DataConfig(
+        name="news_claim", data_dir=str(tmp_path), gold_dir=str(gold), path=str(FIXTURE)
+    )
+    split = load_news_claim(cfg, "claim")[0]
+    claimbuster = split.train[split.train["group"].str.startswith("cb-")]
+    assert dict(zip(claimbuster["text"], claimbuster["label"], strict=True)) == {
+        "Unemployment fell to 4.9 percent last year.": "fact",
+        "We should raise the minimum wage now.": "appeal",
+        "This plan will fail within a year.": "prediction",
+        "Thank you all for coming tonight.": "opinion",
+    }
+    samples = split.train[~split.train["group"].str.startswith("cb-")]
+    assert len(samples) and samples["text"].is_unique  # a row per sample quote
+    assert list(split.dev["text"]) == ["taxes went up by ten percent"]
+    assert list(split.dev["label"]) == ["fact"]
+    assert list(split.test["text"]) == ["Voters must reject the plan."]
+    assert list(split.test["label"]) == ["appeal"]
+
+
+def test_news_claim_names_a_bad_gold_line(tmp_path):
+    from conftest import FIXTURE
+
+    from quotestance.experiments.data import load_news_claim
+
+    gold = write_news_claim(tmp_path)
+    path = gold / "bbc.jsonl"
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace('"appeal"', '"rant"')
+    path.write_text("\n".join(lines) + "\n")
+    cfg = DataConfig(
+        name="news_claim", data_dir=str(tmp_path), gold_dir=str(gold), path=str(FIXTURE)
+    )
+    with pytest.raises(DataError, match=r"bbc\.jsonl:2: unknown claim type 'rant'"):
+        load_news_claim(cfg, "claim")
+    with pytest.raises(DataError, match="use task=claim"):
+        load_news_claim(cfg, "stance")
+
+
+def test_news_claim_experiment_runs(tmp_path):
+    from conftest import FIXTURE
+
+    gold = write_news_claim(tmp_path)
+    result = train(
+        compose_config(
+            "experiment=news_claim",
+            f"data.data_dir={tmp_path}",
+            f"data.gold_dir={gold}",
+            f"data.path={FIXTURE}",
+            *tracking(tmp_path),
+            "tracking.log_model=false",
+        )
+    )
+    assert 0.0 <= result["test/macro_f1"] <= 1.0
+
+
+def test_news_claim_refuses_two_claim_types_for_one_quote(tmp_path):
+    from conftest import FIXTURE
+
+    from quotestance.experiments.data import load_news_claim
+
+    gold = write_news_claim(tmp_path)
+    path = gold / "polnear.jsonl"
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace('"fact"', '"opinion"')
+    path.write_text("\n".join(lines) + "\n")
+    cfg = DataConfig(
+        name="news_claim", data_dir=str(tmp_path), gold_dir=str(gold), path=str(FIXTURE)
+    )
+    with pytest.raises(DataError, match=r"polnear\.jsonl:2: claim type 'opinion', but an earlier"):
+        load_news_claim(cfg, "claim")

@@ -25,6 +25,7 @@ class DataConfig:
     ranking: bool = False  # also rank within each group (document): MAP, as CLEF CheckThat!
     max_train_samples: int | None = None
     max_eval_samples: int | None = None
+    gold_dir: str = "benchmarks/gold"  # name=news_claim: the hand-annotated articles' labels
     test_set: str = "rw"  # name=newsmtsc: rw (devtest_rw) or mt (devtest_mt); others ignore it
 
 

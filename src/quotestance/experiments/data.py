@@ -405,6 +405,112 @@ def load_newsmtsc(cfg: DataConfig, task: str) -> list[Split]:
     return [Split(train, dev, read(NEWSMTSC_TEST_SETS[cfg.test_set]))]
 
 
+# the English sets annotated for targets, stance and claim type: source -> folder under data_dir
+GOLD_FOLDERS = {"polnear": "polnear", "bbc": "bbc_news_2004_2005"}
+
+
+def gold_quotes(cfg: DataConfig, split: str) -> pd.DataFrame:
+    """The quotes of the hand-annotated articles of one ``split`` (dev or test) with their
+    claim types: offsets, names and labels from ``data.gold_dir`` (one row per (quote,
+    target), the claim type repeated), the text from the articles under ``data.data_dir``."""
+    rows: dict[tuple[str, str, int, int], dict] = {}
+    for source, folder_name in GOLD_FOLDERS.items():
+        path = Path(cfg.gold_dir) / f"{source}.jsonl"
+        if not path.is_file():
+            raise DataError(f"{path}: no such gold file; set data.gold_dir")
+        folder = _folder(cfg, folder_name)
+        texts: dict[str, str] = {}
+        for number, line in enumerate(read_lines(path), 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                key = (source, r["article"], int(r["quote_start"]), int(r["quote_end"]))
+                claim, part = r["claim_type"], r["split"]
+            except (ValueError, TypeError, KeyError) as exc:
+                raise DataError(f"{path}:{number}: not a gold row ({exc})") from exc
+            if claim and claim not in labels_for("claim"):
+                raise DataError(f"{path}:{number}: unknown claim type {claim!r}")
+            if part != split or not claim:
+                continue
+            if key in rows:
+                if rows[key]["label"] != claim:
+                    raise DataError(
+                        f"{path}:{number}: claim type {claim!r}, but an earlier row of this "
+                        f"quote says {rows[key]['label']!r}"
+                    )
+                continue
+            if key[1] not in texts:
+                article = folder / key[1]
+                if not article.is_file():
+                    raise DataError(f"{path}:{number}: {article}: gold article not found")
+                with open(article, encoding="utf-8") as handle:  # the offsets' reading
+                    texts[key[1]] = handle.read()
+            rows[key] = {
+                "text": texts[key[1]][key[2] : key[3]],
+                "target": "",
+                "speaker": r.get("speaker") or "",
+                "lang": "en",
+                "label": claim,
+                "group": f"{source}/{key[1]}",
+                "id": f"{source}/{key[1]}:{key[2]}-{key[3]}",
+            }
+    return _frame(list(rows.values()))
+
+
+def claimbuster_claims(cfg: DataConfig) -> pd.DataFrame:
+    """ClaimBuster's sentences (train and test files) as claim types: a check-worthy factual
+    sentence is a ``fact``; any other takes the claim-type cue rules' label
+    (``resources/claim_cues.tsv``, the regex rules: appeal, prediction, opinion) and is an
+    ``opinion`` where none matches."""
+    from quotestance.dataset.weak import claim_rules
+
+    rules = [(claim, pattern) for _, claim, pattern in claim_rules() if pattern is not None]
+    folder = _folder(cfg, "claimbuster_ncs")
+    rows = []
+    for name in ("train.json", "test.json"):
+        path = folder / name
+        try:
+            items = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{path}: not a ClaimBuster JSON list ({exc})") from exc
+        for r in items:
+            text = r["text"]
+            if int(r["label"]) == 1:
+                label = "fact"
+            else:
+                label = next((c for c, p in rules if p.search(text)), "opinion")
+            rows.append(
+                {
+                    "text": text,
+                    "target": "",
+                    "speaker": "",
+                    "lang": "en",
+                    "label": label,
+                    "group": f"cb-{r['sentence_id']}",
+                    "id": f"cb-{r['sentence_id']}",
+                }
+            )
+    return _frame(rows)
+
+
+def load_news_claim(cfg: DataConfig, task: str) -> list[Split]:
+    """Claim type of quotes in news: train on ClaimBuster's sentences read as claim types
+    (``claimbuster_claims``) and the gold claim types of the sample articles' quotes (the
+    quote dataset, one row per quote); choose on the hand-annotated dev articles and test on
+    the test articles (``gold_quotes``)."""
+    if task != "claim":
+        raise DataError("data=news_claim has claim-type labels; use task=claim")
+    quotes_cfg = DataConfig(path=cfg.path, label_sources=list(cfg.label_sources))
+    sample = load_quotes(quotes_cfg, "claim")[0]
+    quotes = pd.concat([sample.train, sample.dev, sample.test], ignore_index=True)
+    quotes = quotes.drop_duplicates("text").assign(target="", target_start=None, target_end=None)
+    train = pd.concat([claimbuster_claims(cfg), quotes[COLUMNS]], ignore_index=True)
+    return [
+        Split(_frame(train.to_dict("records")), gold_quotes(cfg, "dev"), gold_quotes(cfg, "test"))
+    ]
+
+
 LOADERS: dict[str, Callable[[DataConfig, str], list[Split]]] = {
     "quotes": load_quotes,
     "semeval2016": load_semeval,
@@ -412,6 +518,7 @@ LOADERS: dict[str, Callable[[DataConfig, str], list[Split]]] = {
     "claimbuster": load_claimbuster,
     "clef2019": load_clef2019,
     "newsmtsc": load_newsmtsc,
+    "news_claim": load_news_claim,
 }
 
 

@@ -227,7 +227,11 @@ def _log_evaluation(tracker: Tracker, results: pd.DataFrame, labels: tuple[str, 
 def _log_model(tracker: Tracker, model: Any, results: pd.DataFrame) -> None:
     from quotestance.artifact import INPUT_COLUMNS, OPTIONAL_COLUMNS, output_frame
 
-    example = results[[*INPUT_COLUMNS, *OPTIONAL_COLUMNS]].head(3).reset_index(drop=True)
+    example = results[[*INPUT_COLUMNS, *OPTIONAL_COLUMNS]]
+    with_target = example[example["target"].astype(str).str.strip() != ""]
+    # data without targets (claim types of whole sentences): the contract still asks for one
+    example = (with_target if len(with_target) else example.assign(target="none")).head(3)
+    example = example.reset_index(drop=True)
     output = output_frame(model.labels, model.predict_proba(example))
     with tempfile.TemporaryDirectory() as tmp:
         folder = model.save(Path(tmp) / "model")
