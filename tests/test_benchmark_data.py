@@ -323,3 +323,48 @@ def test_news_claim_refuses_two_claim_types_for_one_quote(tmp_path):
     )
     with pytest.raises(DataError, match=r"polnear\.jsonl:2: claim type 'opinion', but an earlier"):
         load_news_claim(cfg, "claim")
+
+
+def test_news_models_scores_a_logged_claim_model_per_set_and_source(tmp_path):
+    import sys
+
+    from conftest import FIXTURE, ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import news_models
+
+    gold = write_news_claim(tmp_path)
+    result = train(
+        compose_config(
+            "experiment=news_claim",
+            f"data.data_dir={tmp_path}",
+            f"data.gold_dir={gold}",
+            f"data.path={FIXTURE}",
+            *tracking(tmp_path),
+        )
+    )
+    out = tmp_path / "news_models.md"
+    news_models.main(
+        [
+            "--claim",
+            result["run_id"],
+            "--data-dir",
+            str(tmp_path),
+            "--gold-dir",
+            str(gold),
+            "--tracking-uri",
+            f"sqlite:///{tmp_path}/mlflow.db",
+            "--out",
+            str(out),
+        ]
+    )
+    rows = [line for line in out.read_text().splitlines() if line.startswith("| tfidf")]
+    sets = [row.split(" | ")[1] for row in rows]
+    assert sets == [
+        "annotated dev",
+        "annotated dev, polnear",
+        "annotated test",
+        "annotated test, bbc",
+    ]
+    test_row = rows[2].split(" | ")
+    assert test_row[2:4] == ["1", "1"]  # one run, one annotated test quote
