@@ -1,8 +1,9 @@
-"""Inference throughput of an exported transformer: torch against ONNX Runtime, batch 1 and 32,
-in one process (ratios hold where absolute times drift on a shared machine).
+"""Inference throughput of exported transformers: torch against ONNX Runtime, batch 1 and 32,
+and each model against the first one given (e5 against MiniLM), in one process (ratios hold
+where absolute times drift on a shared machine).
 
     quotestance export RUN_ID --out models/bench --onnx
-    python benchmarks/inference.py --model models/bench --data-dir ../shared/data
+    python benchmarks/inference.py --model models/minilm models/e5 --data-dir ../shared/data
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def benchmark(model_dir: Path, frame: pd.DataFrame) -> list[dict]:
         onnx_rate = measure(model, frame, batch)
         rows.append(
             {
+                "model": f"{model_dir.name} ({getattr(model.cfg, 'pretrained', '?')})",
                 "batch": batch,
                 "torch": torch_rate,
                 "onnx": onnx_rate,
@@ -64,26 +66,40 @@ def benchmark(model_dir: Path, frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def table(rows: list[dict]) -> str:
+    """A row per (model, batch); the last two columns: each model's time against the first
+    model's at the same batch size, with torch and with ONNX Runtime."""
+    first = {r["batch"]: r for r in rows if r["model"] == rows[0]["model"]}
+    lines = [
+        "# Inference throughput (quotes/s, one process)",
+        "",
+        "| model | batch | torch | ONNX Runtime | ONNX / torch | time vs first, torch "
+        "| time vs first, ONNX |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        base = first[r["batch"]]
+        lines.append(
+            f"| {r['model']} | {r['batch']} | {r['torch']:.1f} | {r['onnx']:.1f} | "
+            f"{r['ratio']:.2f} | {base['torch'] / r['torch']:.2f}× | "
+            f"{base['onnx'] / r['onnx']:.2f}× |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, required=True, help="exported folder (--onnx)")
+    parser.add_argument(
+        "--model", type=Path, nargs="+", required=True, help="exported folders (--onnx)"
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("-n", type=int, default=512, help="quotes per measurement")
     parser.add_argument("--out", type=Path, default=Path("reports/inference.md"))
     args = parser.parse_args(argv)
-    rows = benchmark(args.model, quotes(args.data_dir, args.n))
-    lines = [
-        "# Inference throughput (quotes/s, one process)",
-        "",
-        "| batch | torch | ONNX Runtime | ONNX / torch |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r['batch']} | {r['torch']:.1f} | {r['onnx']:.1f} | {r['ratio']:.2f} |" for r in rows
-    ]
-    table = "\n".join(lines) + "\n"
-    print(table)
-    atomic_write_text(args.out, table)
+    frame = quotes(args.data_dir, args.n)
+    text = table([row for folder in args.model for row in benchmark(folder, frame)])
+    print(text)
+    atomic_write_text(args.out, text)
     return 0
 
 

@@ -88,3 +88,7 @@ def test_inference_benchmark_compares_torch_and_onnx(tmp_path):
     rows = inference.benchmark(folder, inference.quotes(tmp_path / "no-data", 40))
     assert [r["batch"] for r in rows] == [1, 32]
     assert all(r["torch"] > 0 and r["onnx"] > 0 for r in rows)
+    # two models in one run: the second is timed against the first at each batch size
+    other = dict(rows[0], model="other", torch=rows[0]["torch"] / 2, onnx=rows[0]["onnx"] / 4)
+    text = inference.table([*rows, other])
+    assert "| other | 1 |" in text and "| 2.00× | 4.00× |" in text
