@@ -1,6 +1,7 @@
 """The models for real news, scored on every test set they are meant for, seed by seed, with
 mean ± std over the runs of one configuration. Stance runs (``experiment=news_stance*``) on
-NewsMTSC dev, devtest_rw and devtest_mt; claim-type runs (``experiment=news_claim``) on the
+NewsMTSC dev, devtest_rw and devtest_mt, and zero-shot on the sample articles' gold pairs
+(English and Norwegian); claim-type runs (``experiment=news_claim``) on the
 hand-annotated dev and test articles, per source. Each run's logged model is loaded once and
 applied to every set, so a model trained once is scored on both NewsMTSC test sets. Macro-F1,
 F_avg (stance), and the expected calibration error of the probabilities ``predict`` writes.
@@ -31,13 +32,20 @@ from quotestance.predict import load_predictor
 Sets = dict[str, pd.DataFrame]
 
 
-def stance_sets(data_dir: str) -> Sets:
+def stance_sets(data_dir: str, quotes: Path) -> Sets:
+    """NewsMTSC dev and both test sets; and, zero-shot, the gold pairs of the sample articles
+    (the quote dataset; all of them, and the Norwegian ones on their own) where it is built."""
     sets: Sets = {}
     for name in ("rw", "mt"):
         cfg = DataConfig(name="newsmtsc", data_dir=data_dir, test_set=name)
         split = load_splits(cfg, "stance")
         sets.setdefault("NewsMTSC dev", split[0].dev)
         sets[f"devtest_{name}"] = split[0].test
+    if quotes.is_file():
+        sample = load_splits(DataConfig(name="quotes", path=str(quotes)), "stance")[0]
+        pairs = pd.concat([sample.train, sample.dev, sample.test], ignore_index=True)
+        sets["sample pairs (zero-shot)"] = pairs
+        sets["sample pairs, Norwegian"] = pairs[pairs["lang"] == "no"]
     return sets
 
 
@@ -115,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claim", nargs="*", default=[], help="claim-type run ids")
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--gold-dir", default="benchmarks/gold")
+    parser.add_argument("--quotes", type=Path, default=Path("data/processed/quotes.jsonl"))
     parser.add_argument("--tracking-uri", default="sqlite:///mlruns/mlflow.db")
     parser.add_argument("--out", type=Path, default=Path("reports/news_models.md"))
     args = parser.parse_args(argv)
@@ -122,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --stance and/or --claim run ids")
     sections = ["# Models for real news", ""]
     if args.stance:
-        sets = stance_sets(args.data_dir)
+        sets = stance_sets(args.data_dir, args.quotes)
         found = evaluate(args.stance, "stance", sets, args.tracking_uri)
         sections += ["## Stance on NewsMTSC", "", *table(found, stance=True), ""]
     if args.claim:

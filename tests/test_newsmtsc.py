@@ -308,3 +308,47 @@ def test_news_stance_smoke_run_serves_rows_with_and_without_offsets(tmp_path, ne
     assert len(out) == 3 and set(out["label"]) <= set(labels_for("stance"))
     without = served.predict(pd.DataFrame({"text": [SENTENCE], "target": ["Jones"]}))
     assert len(without) == 1
+
+
+def test_news_models_scores_one_stance_run_on_both_test_sets_and_the_samples(tmp_path, newsmtsc):
+    import sys
+
+    from conftest import FIXTURE, ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import news_models
+
+    cfg = compose_config(
+        "experiment=news_stance_tfidf",
+        f"data.data_dir={newsmtsc}",
+        "data.dev_fraction=0.3",
+        *tracking(tmp_path),
+    )
+    run_id = train(cfg)["run_id"]
+    out = tmp_path / "news_models.md"
+    news_models.main(
+        [
+            "--stance",
+            run_id,
+            run_id,
+            "--data-dir",
+            str(newsmtsc),
+            "--quotes",
+            str(FIXTURE),
+            "--tracking-uri",
+            f"sqlite:///{tmp_path}/mlflow.db",
+            "--out",
+            str(out),
+        ]
+    )
+    rows = [line.split(" | ") for line in out.read_text().splitlines() if line.startswith("| ")]
+    sets = [r[1] for r in rows[1:]]
+    assert sets == [
+        "NewsMTSC dev",
+        "devtest_rw",
+        "devtest_mt",
+        "sample pairs (zero-shot)",
+        "sample pairs, Norwegian",
+    ]
+    assert all(r[2] == "2" for r in rows[1:])  # both runs in every row
+    assert " ± " in rows[2][4]  # mean ± std over the runs
