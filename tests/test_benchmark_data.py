@@ -272,57 +272,35 @@ def test_news_claim_reads_claimbuster_as_claim_types_and_tests_on_the_annotated_
     assert list(split.test["label"]) == ["appeal"]
 
 
-def test_news_claim_names_a_bad_gold_line(tmp_path):
+@pytest.mark.parametrize(
+    ("source", "label", "new", "message"),
+    [
+        ("bbc", '"appeal"', '"rant"', r"bbc\.jsonl:2: unknown claim type 'rant'"),
+        (
+            "polnear",
+            '"fact"',
+            '"opinion"',
+            r"polnear\.jsonl:2: claim type 'opinion', but an earlier row of this quote",
+        ),
+    ],
+)
+def test_news_claim_names_a_bad_gold_line(tmp_path, source, label, new, message):
     from conftest import FIXTURE
 
     from quotestance.experiments.data import load_news_claim
 
     gold = write_news_claim(tmp_path)
-    path = gold / "bbc.jsonl"
+    path = gold / f"{source}.jsonl"
     lines = path.read_text().splitlines()
-    lines[1] = lines[1].replace('"appeal"', '"rant"')
+    lines[1] = lines[1].replace(label, new)
     path.write_text("\n".join(lines) + "\n")
     cfg = DataConfig(
         name="news_claim", data_dir=str(tmp_path), gold_dir=str(gold), path=str(FIXTURE)
     )
-    with pytest.raises(DataError, match=r"bbc\.jsonl:2: unknown claim type 'rant'"):
+    with pytest.raises(DataError, match=message):
         load_news_claim(cfg, "claim")
     with pytest.raises(DataError, match="use task=claim"):
         load_news_claim(cfg, "stance")
-
-
-def test_news_claim_experiment_runs(tmp_path):
-    from conftest import FIXTURE
-
-    gold = write_news_claim(tmp_path)
-    result = train(
-        compose_config(
-            "experiment=news_claim",
-            f"data.data_dir={tmp_path}",
-            f"data.gold_dir={gold}",
-            f"data.path={FIXTURE}",
-            *tracking(tmp_path),
-            "tracking.log_model=false",
-        )
-    )
-    assert 0.0 <= result["test/macro_f1"] <= 1.0
-
-
-def test_news_claim_refuses_two_claim_types_for_one_quote(tmp_path):
-    from conftest import FIXTURE
-
-    from quotestance.experiments.data import load_news_claim
-
-    gold = write_news_claim(tmp_path)
-    path = gold / "polnear.jsonl"
-    lines = path.read_text().splitlines()
-    lines[1] = lines[1].replace('"fact"', '"opinion"')
-    path.write_text("\n".join(lines) + "\n")
-    cfg = DataConfig(
-        name="news_claim", data_dir=str(tmp_path), gold_dir=str(gold), path=str(FIXTURE)
-    )
-    with pytest.raises(DataError, match=r"polnear\.jsonl:2: claim type 'opinion', but an earlier"):
-        load_news_claim(cfg, "claim")
 
 
 def test_news_models_scores_a_logged_claim_model_per_set_and_source(tmp_path):
@@ -343,6 +321,7 @@ def test_news_models_scores_a_logged_claim_model_per_set_and_source(tmp_path):
             *tracking(tmp_path),
         )
     )
+    assert 0.0 <= result["test/macro_f1"] <= 1.0  # experiment=news_claim runs end to end
     out = tmp_path / "news_models.md"
     news_models.main(
         [
