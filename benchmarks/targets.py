@@ -31,6 +31,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from quotestance.errors import QuotestanceError
+from quotestance.experiments.data import GOLD_FOLDERS
 from quotestance.extract import analyse_file
 from quotestance.extract.evaluate import length, overlap
 from quotestance.io import atomic_write_text
@@ -76,8 +77,8 @@ class Source:
 
 
 SOURCES = {
-    "polnear": Source("polnear", "train/text/*.txt", (("test", 15), ("dev", 5))),
-    "bbc": Source("bbc_news_2004_2005", "politics/*.txt", (("test", 10), ("dev", 4))),
+    "polnear": Source(GOLD_FOLDERS["polnear"], "train/text/*.txt", (("test", 15), ("dev", 5))),
+    "bbc": Source(GOLD_FOLDERS["bbc"], "politics/*.txt", (("test", 10), ("dev", 4))),
 }
 
 

@@ -347,3 +347,17 @@ def test_news_models_scores_a_logged_claim_model_per_set_and_source(tmp_path):
     ]
     test_row = rows[2].split(" | ")
     assert test_row[2:4] == ["1", "1"]  # one run, one annotated test quote
+
+
+def test_news_claim_names_an_unreadable_gold_article(tmp_path):
+    from conftest import FIXTURE
+
+    from quotestance.experiments.data import load_news_claim
+
+    gold = write_news_claim(tmp_path)
+    (tmp_path / "bbc_news_2004_2005" / "politics" / "001.txt").write_bytes(b"\xff\xfe caf\xe9")
+    cfg = DataConfig(
+        name="news_claim", data_dir=str(tmp_path), gold_dir=str(gold), path=str(FIXTURE)
+    )
+    with pytest.raises(DataError, match=r"001\.txt: cannot read the gold article"):
+        load_news_claim(cfg, "claim")

@@ -444,8 +444,11 @@ def gold_quotes(cfg: DataConfig, split: str) -> pd.DataFrame:
                 article = folder / key[1]
                 if not article.is_file():
                     raise DataError(f"{path}:{number}: {article}: gold article not found")
-                with open(article, encoding="utf-8") as handle:  # the offsets' reading
-                    texts[key[1]] = handle.read()
+                try:
+                    with open(article, encoding="utf-8") as handle:  # the offsets' reading
+                        texts[key[1]] = handle.read()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise DataError(f"{article}: cannot read the gold article ({exc})") from exc
             rows[key] = {
                 "text": texts[key[1]][key[2] : key[3]],
                 "target": "",
