@@ -17,14 +17,12 @@ import argparse
 import statistics
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from quotestance.calibration import expected_calibration_error
-from quotestance.evaluation import metrics
 from quotestance.experiments.config import DataConfig
 from quotestance.experiments.data import gold_quotes, load_splits
+from quotestance.experiments.train import evaluate
 from quotestance.io import atomic_write_text
 from quotestance.labels import labels_for
 from quotestance.predict import load_predictor
@@ -60,15 +58,6 @@ def claim_sets(data_dir: str, gold_dir: str) -> Sets:
     return sets
 
 
-def score(model: Any, frame: pd.DataFrame, labels: tuple[str, ...]) -> dict[str, float]:
-    proba = model.predict_proba(frame)
-    pred = [labels[i] for i in proba.argmax(axis=1)]
-    found = metrics(list(frame["label"]), pred, labels)
-    gold = [labels.index(label) for label in frame["label"]]
-    found["ece"] = expected_calibration_error(proba, gold)
-    return found
-
-
 def run_name(run_id: str, uri: str) -> str:
     import mlflow
 
@@ -102,7 +91,7 @@ def table(results: dict[str, dict[str, list[dict[str, float]]]], stance: bool) -
     return lines
 
 
-def evaluate(
+def evaluate_runs(
     run_ids: list[str], task: str, sets: Sets, uri: str
 ) -> dict[str, dict[str, list[dict[str, float]]]]:
     labels = labels_for(task)
@@ -111,7 +100,7 @@ def evaluate(
         model = load_predictor(run_id, task, uri)
         name = run_name(run_id, uri)
         for set_name, frame in sets.items():
-            found = score(model, frame, labels)
+            _, found, _ = evaluate(model, frame, labels)
             results[name][set_name].append(found)
             print(f"{run_id} {name} {set_name}: macro-F1 {found['macro_f1']:.3f}", flush=True)
     return results
@@ -132,11 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     sections = ["# Models for real news", ""]
     if args.stance:
         sets = stance_sets(args.data_dir, args.quotes)
-        found = evaluate(args.stance, "stance", sets, args.tracking_uri)
+        found = evaluate_runs(args.stance, "stance", sets, args.tracking_uri)
         sections += ["## Stance on NewsMTSC", "", *table(found, stance=True), ""]
     if args.claim:
         sets = claim_sets(args.data_dir, args.gold_dir)
-        found = evaluate(args.claim, "claim", sets, args.tracking_uri)
+        found = evaluate_runs(args.claim, "claim", sets, args.tracking_uri)
         sections += ["## Claim type on the annotated articles", ""]
         sections += [*table(found, stance=False), ""]
     text = "\n".join(sections)

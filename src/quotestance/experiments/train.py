@@ -53,7 +53,7 @@ def _overrides() -> str:
         return ""
 
 
-def _evaluate(
+def evaluate(
     model: Any, frame: pd.DataFrame, labels: tuple[str, ...], ranking: bool = False
 ) -> tuple[list[str], dict[str, float], np.ndarray]:
     proba = model.predict_proba(frame)
@@ -112,8 +112,8 @@ def train(cfg: DictConfig | Any) -> dict[str, float]:
             prefix = "" if len(splits) == 1 else f"{split.name}/"
             model = _fit(cfg, split, labels, tracker, prefix)
             temperatures.append(model.temperature)
-            pred, found, proba = _evaluate(model, split.test, labels, cfg.data.ranking)
-            _, dev_found, _ = _evaluate(model, split.dev, labels, cfg.data.ranking)
+            pred, found, proba = evaluate(model, split.test, labels, cfg.data.ranking)
+            _, dev_found, _ = evaluate(model, split.dev, labels, cfg.data.ranking)
             probas.append(proba)
             tracker.metrics(found, f"{prefix}test")
             tracker.metrics(dev_found, f"{prefix}dev")
@@ -186,9 +186,7 @@ def _fit(
 
     model.fit(split.train, split.dev, cfg.seed, on_epoch=on_epoch)
     if cfg.model.calibrate and split.dev is not split.train and len(split.dev):
-        gold = [labels.index(label) for label in split.dev["label"]]
-        before = expected_calibration_error(model.predict_proba(split.dev), gold)
-        temperature = model.calibrate(split.dev)
+        temperature, before = model.calibrate(split.dev)
         tracker.metrics({"temperature": temperature, "ece_uncalibrated": before}, f"{prefix}dev")
         logger.debug("temperature %.3f fitted on %d dev rows", temperature, len(split.dev))
     return model

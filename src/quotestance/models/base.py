@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from quotestance.calibration import fit_temperature, scaled
+from quotestance.calibration import expected_calibration_error, fit_temperature, scaled
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.config import ModelConfig
 
@@ -55,11 +55,13 @@ class QuoteModel(ABC):
         by the model's temperature."""
         return scaled(self._proba(frame, **options), self.temperature)
 
-    def calibrate(self, dev: pd.DataFrame) -> float:
-        """Fit the temperature on ``dev`` (which needs a ``label`` column) and return it."""
+    def calibrate(self, dev: pd.DataFrame) -> tuple[float, float]:
+        """Fit the temperature on ``dev`` (which needs a ``label`` column); return it and the
+        calibration error of the model's own probabilities on ``dev``, before it."""
         gold = [self.labels.index(label) for label in dev["label"]]
-        self.temperature = fit_temperature(self._proba(dev), gold)
-        return self.temperature
+        raw = self._proba(dev)
+        self.temperature = fit_temperature(raw, gold)
+        return self.temperature, expected_calibration_error(raw, gold)
 
     def predict(self, frame: pd.DataFrame) -> list[str]:
         proba = self.predict_proba(frame)
