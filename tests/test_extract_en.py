@@ -710,3 +710,91 @@ def test_a_military_title_is_no_part_of_the_name(extract):
         )
     )
     assert q.speaker == "John Tiegen"
+
+
+def test_a_role_noun_is_the_last_subject_not_the_last_name(extract):
+    qs = extract(
+        "Billionaire Mark Cuban said he would back Hillary Clinton. As evidence, Cuban seemed to "
+        "rely on an attack against Cruz by Republican South Carolina Sen. Lindsey Graham.\n"
+        "“If you’re in the Senate and another senator says you could get shot,” the investor "
+        "said, “that’s even worse.”"
+    )
+    assert [q.speaker for q in qs] == ["Mark Cuban", "Mark Cuban"]
+
+
+def test_said_before_the_name_and_a_colon(extract):
+    qs = extract(
+        "Experts say her plans would make the tax code more complicated. Said Ellis: “I don’t "
+        "get the sense she’s the least bit interested in tax reform.”"
+    )
+    assert [q.speaker for q in qs] == ["Experts", "Ellis"]
+
+
+def test_a_name_signed_after_a_quote_with_a_long_dash(extract):
+    qs = extract(
+        "“The most unqualified child to ever run for president.” ― Francisco Herrero\n"
+        "“Mr. Trump is clueless about the struggles of minorities.”\xa0―\xa0Stephanie Egan\xa0\n"
+        "“It’s an act of desperation on both sides of the border.” — @hotflesh"
+    )
+    assert [q.speaker for q in qs] == ["Francisco Herrero", "Stephanie Egan", "@hotflesh"]
+    assert [q.text[:6] for q in qs] == ["The mo", "Mr. Tr", "It’s a"]
+
+
+def test_a_quote_sentence_after_reported_speech_continues_its_speaker(extract):
+    qs = extract(
+        "Rep. Adam Schiff of California urged the administration to name Russia.\n"
+        "The administration may be reluctant to act while John Kerry negotiates with Russia, "
+        'Schiff said. "The other factor the administration may be considering is the '
+        'appearance that they were trying to tip the scales."'
+    )
+    assert [q.speaker for q in qs] == ["Adam Schiff", "Adam Schiff", "Adam Schiff"]
+
+
+def test_no_such_continuation_across_a_sentence_of_its_own(extract):
+    qs = extract(
+        "Four hours later, Sir Edward Heath said he would call the Liberal leader back. The "
+        "minutes of the meeting show how the chance of a coalition evaporated. "
+        '"The PM said he was bound to tell Mr Thorpe that his colleagues would not serve."'
+    )
+    assert [q.speaker for q in qs] == ["Edward Heath", None]
+
+
+def test_the_nearest_speech_verb_before_a_colon_gives_the_speaker(extract):
+    q = only(
+        extract(
+            "Mr Blair recalls how Bill Clinton once advised him: “Always remember that what "
+            "people see of you in the news in the evening is how they think you spend your day.”"
+        )
+    )  # and "how Bill Clinton once advised him" is no quote of Mr Blair's
+    assert q.speaker == "Bill Clinton" and q.cue == "advised"
+
+
+def test_advising_someone_on_something_is_not_a_quote(extract):
+    assert (
+        extract(
+            "Former Downing Street media chief Alastair Campbell is also returning to advise "
+            "Labour on media strategy and campaigning."
+        )
+        == []
+    )
+
+
+def test_wondered_is_a_thought_with_its_speaker(extract):
+    qs = extract(
+        "Former Army Ranger John Tiegen said Hillary Clinton had lied about Benghazi.\n"
+        "“Who wants to work with us, if you have somebody like that in charge?” he wondered."
+    )
+    assert [(q.speaker, q.cue_class) for q in qs] == [
+        ("John Tiegen", "speech"),
+        ("John Tiegen", "thought"),
+    ]
+
+
+def test_the_government_of_a_british_story_is_the_uk_government(extract):
+    qs = extract(
+        "Tony Blair and Gordon Brown met Labour MPs at Westminster on Monday.\n"
+        "The government said it would publish the advice on the legality of the war."
+    )
+    assert [(q.speaker, q.speaker_type, q.speaker_qid) for q in qs] == [
+        ("UK Government", "organisation", None)
+    ]

@@ -593,3 +593,21 @@ def test_verb_second_after_a_fronted_adverbial_reports_the_subject_after_the_ver
         )
     )
     assert q.speaker == "Geir Lippestad" and q.text == "dette var en høyreekstrem hilsen"
+
+
+def test_the_government_of_a_norwegian_story_is_the_norwegian_government(extract):
+    qs = extract(
+        "Statsminister Jonas Gahr Støre og Arbeiderpartiet la fram planen i Oslo mandag.\n"
+        "Regjeringen sier at den vil legge fram en ny pakke før jul.\n"
+        "– Vi har ventet for lenge, sier regjeringen i en pressemelding.",
+        "no",
+    )
+    assert [(q.speaker, q.speaker_type) for q in qs] == [
+        ("Norwegian Government", "organisation"),
+        ("Norwegian Government", "organisation"),
+    ]
+
+
+def test_a_name_signed_with_a_long_dash_after_a_guillemet_quote(extract):
+    q = only(extract("«Vi har ventet altfor lenge på denne avgjørelsen.» — Kari Nordmann", "no"))
+    assert q.speaker == "Kari Nordmann"

@@ -106,6 +106,25 @@ class EntityTable:
         """The country an entity belongs to (itself for a country)."""
         return self.by_qid.get(entity.country_qid) if entity.country_qid else None
 
+    def main_country(self, text: str, lang: str) -> str | None:
+        """The QID of the country most of the text's entities belong to (its politics)."""
+        counts: dict[str, int] = {}
+        for m in self.find(text, lang):
+            qid = m.entity.country_qid
+            if qid and m.entity.type in ("person", "party", "organisation", "country"):
+                counts[qid] = counts.get(qid, 0) + 1
+        return max(counts, key=lambda q: counts[q]) if counts else None
+
+
+@functools.cache
+def descriptions(lang: str) -> dict[tuple[str, str], str]:
+    """(phrase, country qid) -> entity name: "the government" in a British story is the UK
+    Government (resources/<lang>/descriptions.tsv)."""
+    rows = read_table(
+        resource_dir() / lang / "descriptions.tsv", ("phrase", "country_qid", "entity")
+    )
+    return {(phrase.lower(), qid): entity for _n, (phrase, qid, entity) in rows}
+
 
 def _genitives(alias: str) -> list[str]:
     """Norwegian genitive: 'Kina' -> 'Kinas', 'USA' -> 'USAs'; lower-case adjectives have none."""

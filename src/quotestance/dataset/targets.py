@@ -23,12 +23,12 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from quotestance.entities import Entity, EntityTable, load_entities
+from quotestance.entities import Entity, EntityTable, descriptions, load_entities
 from quotestance.extract.gender import first_names, pronoun_genders, title_genders
 from quotestance.extract.names import capitalised_names
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
-from quotestance.lexicon import read_list, read_table, resource_dir
+from quotestance.lexicon import read_list, resource_dir
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,7 @@ def article_targets(analysis: Analysis, table: EntityTable | None = None) -> lis
     quotes, text = analysis.quotes, analysis.article.text
     table = table or load_entities()
     people, roles = article_people(analysis)
-    country = article_country(analysis, table)
+    country = table.main_country(analysis.article.text, analysis.article.lang)
     # each quote looks only at the names around it and at its speaker's previous quote,
     # so that an article of many quotes costs time in proportion to them
     names = sorted(analysis.names, key=lambda n: n.start)
@@ -404,29 +404,9 @@ def _person(
 
 
 @functools.cache
-def descriptions(lang: str) -> dict[tuple[str, str], str]:
-    """(phrase, country qid) -> entity name: "the government" in a British story is the UK
-    Government (resources/<lang>/descriptions.tsv)."""
-    rows = read_table(
-        resource_dir() / lang / "descriptions.tsv", ("phrase", "country_qid", "entity")
-    )
-    return {(phrase.lower(), qid): entity for _n, (phrase, qid, entity) in rows}
-
-
-@functools.cache
 def party_words(lang: str) -> frozenset[str]:
     """The speaker's own party: "his party", "vårt parti" (resources/<lang>/party_words.txt)."""
     return frozenset(w.lower() for w in read_list(resource_dir() / lang / "party_words.txt"))
-
-
-def article_country(analysis: Analysis, table: EntityTable) -> str | None:
-    """The country most of the article's gazetteer entities belong to (its politics)."""
-    counts: dict[str, int] = {}
-    for m in table.find(analysis.article.text, analysis.article.lang):
-        qid = m.entity.country_qid
-        if qid and m.entity.type in ("person", "party", "organisation", "country"):
-            counts[qid] = counts.get(qid, 0) + 1
-    return max(counts, key=lambda q: counts[q]) if counts else None
 
 
 def description_targets(

@@ -116,6 +116,25 @@ def colon_quotes(text: str, paragraphs: list[tuple[int, int]], lex: Lexicon) -> 
     return found
 
 
+# A name signed after a quote with a long dash, the rest of its line or up to the next quote:
+# “The most unqualified child to ever run for president.” ― Francisco Herrero
+SIGNATURE = re.compile(
+    r"[”\"»’']?[^\S\n]*(?P<dash>[―—])[^\S\n]*"
+    r"(?P<name>@\w+|[^\W\d_][\w.’'-]*(?:[^\S\n]+[^\W\d_][\w.’'-]*){0,4})"
+    r"[^\S\n]*\.?[^\S\n]*(?=\n|$|[“\"«])"
+)
+
+
+def signature(text: str, q: Quoted) -> Mention | None:
+    """The name signed right after the closing mark, each of its words capitalised."""
+    close = q.marks[-1][1]
+    m = SIGNATURE.match(text, close) if close >= 0 else None
+    if not m or not all(w[:1].isupper() or w[:1] == "@" for w in m.group("name").split()):
+        return None
+    s, e = m.span("name")
+    return Mention(s, e, m.group("name"), m.start("dash"), e)
+
+
 Attribution = tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]
 
 
@@ -135,6 +154,10 @@ def direct_candidates(
             fragments.append(q)
             continue
         mention, cue, cue_span, sentence = attribute(q)
+        if mention is None:
+            mention = signature(text, q)
+            if mention is not None:
+                cue, cue_span = text[mention.phrase_start], None
         opens = opens_sentence(text, q, sentences, lex)
         if mention is None and not opens:
             fragments.append(q)

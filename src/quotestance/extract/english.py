@@ -507,8 +507,10 @@ def attribute_direct(
         return None, "", None, sentence
     _d, tok, verb, sent = best
     subject = subject_of(tok)
-    if subject is None and tok.dep_ == "acl" and tok.head.pos_ == "PROPN":
-        subject = tok.head  # "Writer Neil Coppendale, from West Sussex, asked: “...”" misparsed
+    if subject is None and tok.dep_ in ("acl", "compound") and tok.head.pos_ == "PROPN":
+        # misparsed: "Writer Neil Coppendale, from West Sussex, asked: “...”" (acl), "Said
+        # Ellis: “...”" (the verb a compound of the name)
+        subject = tok.head
     if subject is None:
         # "..., said Chinese envoy Liu" parsed with the name as object
         for child in tok.children:
@@ -522,6 +524,18 @@ def attribute_direct(
         else None
     )
     return mention, tok.text, cue_span, sentence
+
+
+CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "conj", "advcl", "attr", "oprd"})
+
+
+def attribution_only(t, verb_tok, sent: Sentence, used_cues: set[tuple[int, int]]) -> bool:
+    """``t`` heads the reported clause of ``verb_tok`` and is the cue of a direct quote, with
+    nothing said of its own: the clause only attributes the quote ("Mr Blair recalls how Bill
+    Clinton once advised him: “...”")."""
+    if t.head.i != verb_tok.i or (sent.tok_start(t), sent.tok_end(t)) not in used_cues:
+        return False
+    return not any(c.dep_ in CONTENT_DEPS and c.pos_ != "PRON" for c in t.children)
 
 
 def find_indirect(
@@ -602,7 +616,7 @@ def find_indirect(
             if inference(tok, verb, subject, sent, lex):
                 continue
             tokens = content_tokens(tok, verb, sent)
-            if not tokens:
+            if not tokens or any(attribution_only(t, tok, sent, used_cues) for t in tokens):
                 continue
             segments = segments_of(tokens, sent)
             if not segments:

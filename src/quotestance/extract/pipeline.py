@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotestance.entities import load_entities
+from quotestance.entities import descriptions, load_entities
 from quotestance.errors import InputError
 from quotestance.extract.article import Article, max_article_bytes, read_article
 from quotestance.extract.direct import colon_quotes, inner_text
@@ -381,13 +381,18 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         ):
             resolved[i] = nres
     # a quote paragraph with no attribution of its own and none after it continues the
-    # speaker of the paragraph just before, when nobody else is named in between
+    # speaker of the paragraph just before, and an unattributed quote sentence the speaker of
+    # the reported speech just before it in its paragraph ("..., Schiff said. “...”"), when
+    # nobody else is named in between
     named_at = sorted(
         {at for at, _name, _subject in resolver.people}
         | {nm.start for nm in read.names if nm.label not in ("GPE", "LOC", "FAC")}
     )
     for i in range(1, len(candidates)):
         cand, prev, pres = candidates[i], candidates[i - 1], resolved[i - 1]
+        paragraphs_apart = paragraph_of(cand.start) - paragraph_of(prev.end)
+        # past the quote and its own speaker (", Schiff said.")
+        after = max(prev.end, prev.mention.end if prev.mention else 0)
         if (
             resolved[i].speaker is None
             and cand.mention is None
@@ -396,11 +401,18 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             and cand.opens
             and pres.speaker
             and pres.speaker_type == "person"
-            and paragraph_of(cand.start) - paragraph_of(prev.end) == 1
+            and (
+                paragraphs_apart == 1
+                or (
+                    paragraphs_apart == 0
+                    and prev.kind != "direct"
+                    # the very next sentence: no sentence of its own in between
+                    and len(read.sentences.overlapping(prev.end, cand.start)) <= 2
+                )
+            )
             and paragraph_of(prev.start) == paragraph_of(prev.end)
             and not any(
-                prev.end <= at < cand.start
-                for at in named_at[bisect_left(named_at, prev.end) :][:1]
+                after <= at < cand.start for at in named_at[bisect_left(named_at, after) :][:1]
             )
         ):
             resolved[i] = Resolved(**{**pres.__dict__})
@@ -444,6 +456,18 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
             same = by_affiliation.get(res.affiliation, [])
             if len(same) == 1:
                 res.speaker, res.speaker_type, res.description = same[0].speaker, "person", False
+
+    # a body named by a description takes its gazetteer name in the country the article is
+    # about ("the government" in a British story is the UK Government), as targets do
+    known_phrases = descriptions(article.lang)
+    phrases = {phrase for phrase, _qid in known_phrases}
+    if any((r.speaker or "").lower() in phrases for r in resolved):
+        country = entities.main_country(article.text, article.lang)
+        for i, res in enumerate(resolved):
+            name = known_phrases.get(((res.speaker or "").lower(), country or ""))
+            body = entities.by_name.get(name) if name else None
+            if body is not None:
+                resolved[i] = resolver.entity_speaker(body)
 
     # fragments in quote marks inside reported speech make it a mixed quote
     by_start = sorted(range(len(fragments)), key=lambda i: fragments[i].start)

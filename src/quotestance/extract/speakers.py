@@ -409,9 +409,14 @@ class SpeakerResolver:
         low = text.lower()
         described = re.fullmatch(r"the\s+([a-z-]+)", low)
         if self.lang == "en" and described and described.group(1) in self.lex.role_nouns:
-            # "the investor said": the last person named before (titles such as "the
+            # "the investor said": the person the text called so, else the last person named
+            # as a subject before, else the last person named (titles such as "the
             # chancellor" go to the one holder the text titled, below)
-            return self._last_person_before(position)
+            called = {n for at, n in self.roles.get(described.group(1), []) if at < position}
+            if len(called) == 1:
+                return called.pop()
+            subjects = [(at, n) for at, n, subject in self.people if subject and at < position]
+            return max(subjects)[1] if subjects else self._last_person_before(position)
         if (
             not DEFINITE_ROLE.get(self.lang)
             or not re.fullmatch(r"[\w-]+", text)
@@ -640,20 +645,18 @@ class SpeakerResolver:
             return self._remember(resolved, group=True)
         return self._remember(resolved, position=position) if is_role else resolved
 
-    def _entity(self, entity: Entity, position: int | None = None) -> Resolved:
+    def entity_speaker(self, entity: Entity) -> Resolved:
+        """A gazetteer entity as a speaker, its country as its side."""
         country = self.entities.country_of(entity)
         if entity.type == "person":
-            return self._remember(
-                Resolved(
-                    entity.name,
-                    "person",
-                    speaker_qid=entity.qid or None,
-                    affiliation=country.name if country else None,
-                    affiliation_qid=country.qid if country else None,
-                ),
-                position=position,
+            return Resolved(
+                entity.name,
+                "person",
+                speaker_qid=entity.qid or None,
+                affiliation=country.name if country else None,
+                affiliation_qid=country.qid if country else None,
             )
-        resolved = Resolved(
+        return Resolved(
             entity.name,
             entity.type if entity.type in ("country", "organisation") else "unknown",
             speaker_qid=entity.qid or None,
@@ -661,6 +664,11 @@ class SpeakerResolver:
             affiliation=(country or entity).name,
             affiliation_qid=(country or entity).qid or None,
         )
+
+    def _entity(self, entity: Entity, position: int | None = None) -> Resolved:
+        resolved = self.entity_speaker(entity)
+        if entity.type == "person":
+            return self._remember(resolved, position=position)
         self.last["thing"] = resolved
         return resolved
 
