@@ -798,3 +798,40 @@ def test_the_government_of_a_british_story_is_the_uk_government(extract):
     assert [(q.speaker, q.speaker_type, q.speaker_qid) for q in qs] == [
         ("UK Government", "organisation", None)
     ]
+
+
+LETTERS = (
+    "Readers react to the meeting\n\n"
+    "FACEBOOK.\n\n"
+    "Republican presidential candidate Donald Trump met with Mexican President Enrique Peña "
+    "Nieto on Wednesday.\n\n"
+    "First Trump goes to Louisiana to meet the victims, now he meets with the president of "
+    "Mexico.\n\n"
+    "So golf and fundraising aren't what make an effective president? Huh.\n\n"
+    "David Groner.\n\n"
+    "Looks like someone told Trump that without the Latino vote he is dead in the water.\n\n"
+    "Sy Burr.\n\n"
+    'No wonder Trump said, and I quote, "We love the poorly educated." He is treating his '
+    "supporters as ignorants.\n\n"
+    "Noemi Acevedo Garcia.\n\n"
+    "TWITTER.\n\n"
+    "We asked our followers their thoughts on the meeting.\n\n"
+    "Give her a break. Melania was born in a poor communist country.\n\n"
+    "@Fred_945.\n"
+)
+
+
+def test_readers_letters_are_signed_by_the_name_after_them(extract):
+    qs = [q for q in extract(LETTERS) if q.cue_class == "written"]
+    assert [(q.speaker, q.cue_class, q.text[:12]) for q in qs] == [
+        ("David Groner", "written", "So golf and "),
+        ("Sy Burr", "written", "Looks like s"),
+        ("Noemi Acevedo Garcia", "written", "No wonder Tr"),
+        ("@Fred_945", "written", "Give her a b"),
+    ]
+
+
+def test_one_name_alone_in_a_paragraph_signs_nothing(extract):
+    assert (
+        extract("The meeting ended without a deal on Wednesday evening.\n\nDavid Groner.\n") == []
+    )

@@ -611,3 +611,19 @@ def test_the_government_of_a_norwegian_story_is_the_norwegian_government(extract
 def test_a_name_signed_with_a_long_dash_after_a_guillemet_quote(extract):
     q = only(extract("«Vi har ventet altfor lenge på denne avgjørelsen.» — Kari Nordmann", "no"))
     assert q.speaker == "Kari Nordmann"
+
+
+def test_readers_letters_are_signed_by_the_name_after_them(extract):
+    qs = extract(
+        "Leserne mener\n\n"
+        "Vi spurte leserne hva de synes om bompengene.\n\n"
+        "Dette er en skandale for alle som bor utenfor byen. Vi betaler og betaler.\n\n"
+        "Kari Nordmann.\n\n"
+        "Jeg kjører kollektivt og synes bompengene er helt greie.\n\n"
+        "Ola Hansen.\n",
+        "no",
+    )
+    assert [(q.speaker, q.cue_class, q.text[:8]) for q in qs] == [
+        ("Kari Nordmann", "written", "Dette er"),
+        ("Ola Hansen", "written", "Jeg kjør"),
+    ]

@@ -135,6 +135,65 @@ def signature(text: str, q: Quoted) -> Mention | None:
     return Mention(s, e, m.group("name"), m.start("dash"), e)
 
 
+# A paragraph that is only a name or a handle: the signature of a reader's letter or post.
+SIGN = re.compile(
+    r"(?P<name>@\w{2,}|[^\W\d_][\w’'-]+(?:[^\S\n]+(?:[^\W\d_]\.|[^\W\d_][\w’'-]+)){1,3})"
+    r"[^\S\n]*\.?[^\S\n]*"
+)
+MAX_LETTER_PARAGRAPHS = 4
+
+
+def signed_paragraphs(
+    text: str, paragraphs: list[tuple[int, int]], is_person: Callable[[int, int], bool]
+) -> list[Candidate]:
+    """Readers' letters, comments and posts, each signed by a paragraph that is only a name
+    ("So golf and fundraising aren't what make an effective president? Huh." / "David
+    Groner."): the paragraphs since the signature before (at most ``MAX_LETTER_PARAGRAPHS``),
+    or the one paragraph before the first and before one after a heading (a paragraph
+    without a lower-case letter, such as "TWITTER."). Only in a run: where two signatures or
+    more are handles or names that ``is_person(start, end)`` holds to be a person's; then
+    every name-shaped paragraph signs."""
+    shaped: list[tuple[int, Mention, bool]] = []
+    for i, (ps, pe) in enumerate(paragraphs):
+        m = SIGN.fullmatch(text, ps, pe)
+        if m is None:
+            continue
+        name = m.group("name")
+        s, e = m.span("name")
+        handle = name.startswith("@")
+        if handle or all(w[:1].isupper() and not w.isupper() for w in name.split()):
+            shaped.append((i, Mention(s, e, name, s, e), handle or is_person(s, e)))
+    if sum(sure for _i, _m, sure in shaped) < 2:
+        return []
+    found: list[Candidate] = []
+    previous = -1
+    for i, mention, _sure in shaped:
+        first = max(previous + 1 if previous >= 0 else i - 1, i - MAX_LETTER_PARAGRAPHS, 0)
+        previous = i
+        body: list[tuple[int, int]] = []
+        for j in range(i - 1, first - 1, -1):
+            ps, pe = paragraphs[j]
+            if not any(c.islower() for c in text[ps:pe]):
+                # after a heading, as at the start of a run, what comes before the letter (a
+                # caption, the question put to readers) is not told from it: one paragraph
+                body = body[-1:]
+                break
+            body.insert(0, (ps, pe))
+        if body:
+            found.append(
+                Candidate(
+                    kind="direct",
+                    segments=body,
+                    cue="",
+                    cue_span=None,
+                    mention=mention,
+                    sentence=(body[0][0], body[-1][1]),
+                    cue_class="written",
+                )
+            )
+    return found
+
+
 Attribution = tuple[Mention | None, str, tuple[int, int] | None, tuple[int, int]]
 
 

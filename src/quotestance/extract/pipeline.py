@@ -20,7 +20,8 @@ from pathlib import Path
 from quotestance.entities import descriptions, load_entities
 from quotestance.errors import InputError
 from quotestance.extract.article import Article, max_article_bytes, read_article
-from quotestance.extract.direct import colon_quotes, inner_text
+from quotestance.extract.direct import colon_quotes, inner_text, signed_paragraphs
+from quotestance.extract.gender import first_names
 from quotestance.extract.languages import Page, module_for
 from quotestance.extract.marks import Spans, find_quoted
 from quotestance.extract.schema import Candidate, NamedMention, Quote, quote_id
@@ -309,6 +310,14 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
     read = language.find(Page(article, paragraphs, quoted, resolver, entities))
     candidates, fragments = read.candidates, read.fragments
     candidates += colon_quotes(article.text, paragraphs, resolver.lex)
+    person_spans = Spans((n.start, n.end) for n in read.names if n.label == "PERSON")
+
+    def is_person(start: int, end: int) -> bool:
+        """The recogniser's person, or a name that opens with a first name the data knows."""
+        first = article.text[start:end].split()[0].lower()
+        return person_spans.covers(start, end) or first in first_names()
+
+    candidates += signed_paragraphs(article.text, paragraphs, is_person)
     excluded = Spans(article.excluded)
     candidates = [
         c for c in _select(candidates, article.text) if not excluded.overlaps(c.start, c.end)
