@@ -10,8 +10,9 @@ is copied into the project. Prints Markdown tables and writes them to reports/ta
 
 Quotes: a system quote matches a gold quote when its segments cover at least 30% of the gold
 span's characters; one-to-one, the pairs sharing most characters first. Targets: the names
-(normalised by ``normalise_name``) of a matched gold quote's targets against those of its
-system quote. ``--model``/``--claim-model`` add stance and claim type on the pairs found.
+(normalised by ``normalise_name``: one gazetteer entity is one name) of a matched gold
+quote's targets against those of its system quote. ``--model``/``--claim-model`` add
+stance and claim type on the pairs found.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from quotestance.entities import load_entities
 from quotestance.errors import QuotestanceError
 from quotestance.experiments.data import GOLD_FOLDERS
 from quotestance.extract import analyse_file
@@ -140,11 +142,13 @@ class Pair:
 
 
 def normalise_name(name: str | None) -> str | None:
-    """Case-folded, spaces collapsed, without a leading "the" or title (Mr, Mrs, Ms, Dr, Sir;
-    Lord stays)."""
+    """The gazetteer's name where the name is one of its aliases ("State Department" and
+    "United States Department of State" are one entity), then case-folded, spaces collapsed,
+    without a leading "the" or title (Mr, Mrs, Ms, Dr, Sir; Lord stays)."""
     if name is None:
         return None
-    words = name.casefold().split()
+    entity = load_entities().lookup(" ".join(name.split()), "en")
+    words = (entity.name if entity is not None else name).casefold().split()
     if words and words[0] == "the":
         words = words[1:]
     while len(words) > 1 and words[0].rstrip(".") in TITLES:

@@ -102,6 +102,38 @@ def test_a_name_used_as_a_modifier_is_no_target(targets):
     assert only_targets(found) == ["Ted Cruz"]
 
 
+def test_a_place_before_a_title_is_no_target_however_it_is_parsed(targets):
+    found = targets(
+        "Billionaire Mark Cuban said Sunday that in a race between Trump and Texas Sen. Ted "
+        "Cruz, he would support the former.\n"
+    )
+    assert only_targets(found) == ["Donald Trump", "Ted Cruz"]
+
+
+def test_the_person_a_quote_addresses_by_name(targets):
+    text = (
+        "Tony Blair and Gordon Brown spoke in London on Monday.\n"
+        'Mr Brown told Mr Blair: "There is nothing you could ever say to me now that I could '
+        'ever believe."\n'
+        '"All you do is walk around and make yourself known," she told Mr Blair.\n'
+    )
+    assert [found for _, found in targets(text)] == [["Tony Blair"], ["Tony Blair"]]
+
+
+def test_the_person_a_quote_addresses_by_a_pronoun(targets):
+    text = (
+        "Tony Blair met the press on Monday.\n"
+        'Mr Blair recalls how Bill Clinton once advised him: "Always remember that what people '
+        'see of you in the news in the evening is how they think you spend your day."\n'
+    )
+    assert targets(text) == [("Bill Clinton", ["Tony Blair"])]
+
+
+def test_a_quote_that_addresses_nobody_named_has_no_addressee(targets):
+    text = 'Tony Blair met the press.\n"You never know what will happen," Gordon Brown said.\n'
+    assert targets(text) == [("Gordon Brown", [])]
+
+
 def test_people_in_general_are_not_their_country(targets):
     found = targets("“The British people deserve the truth,” Charles Kennedy said.\n")
     assert only_targets(found) == []
@@ -152,6 +184,14 @@ def test_no_a_pronoun_of_the_right_gender(targets):
         "– Hennes plan vil koste dyrt, sier Trygve Slagsvold Vedum.\n"
     )
     assert only_targets(targets(text, "no")) == ["Erna Solberg"]
+
+
+def test_no_the_person_a_quote_addresses(targets):
+    text = (
+        "Jonas Gahr Støre og Erna Solberg møttes i Stortinget tirsdag.\n"
+        "– Du har sviktet folk flest, sa Solberg til Støre.\n"
+    )
+    assert targets(text, "no") == [("Erna Solberg", ["Jonas Gahr Støre"])]
 
 
 def test_no_a_capitalised_word_the_article_never_names_is_no_target(targets):

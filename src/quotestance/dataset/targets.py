@@ -24,11 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from quotestance.entities import Entity, EntityTable, descriptions, load_entities
+from quotestance.errors import InputError
 from quotestance.extract.gender import first_names, pronoun_genders, title_genders
 from quotestance.extract.names import capitalised_names
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
-from quotestance.lexicon import read_list, resource_dir
+from quotestance.lexicon import load_lexicon, read_list, read_table, resource_dir
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Target:
     mention: str
     start: int
     end: int
-    via: str  # alias (gazetteer) | name (the article's names) | role | pronoun
+    via: str  # alias (gazetteer) | name (the article's names) | role | pronoun | addressee
 
     @property
     def key(self) -> str:
@@ -196,6 +197,8 @@ def find_targets(
         if not any(s < n.end and n.start < e for s, e in spans)
     ]
     for t in name_targets(quote, [*(names or []), *runs], table, person):
+        if t.type == "place" and t.via == "name" and _titles_a_name(text, t.end, quote.lang):
+            continue  # "Texas Sen. Ted Cruz", whatever the parse made of it: a modifier
         if not any(s < t.end and t.start < e for s, e in taken):
             mentions.append(t)
     pronouns = target_pronouns(quote.lang)
@@ -226,6 +229,16 @@ def find_targets(
             continue  # nobody is the target of their own quote
         targets.setdefault(t.name, t)
     return list(targets.values())
+
+
+TITLED_NAME = re.compile(r"\s+((?:[a-z]+\.?\s+){0,2}[A-Za-z]+\.?)\s+[A-Z]")
+
+
+def _titles_a_name(text: str, end: int, lang: str) -> bool:
+    """A title and a capitalised word follow ``end``: the place before them qualifies a
+    person ("Texas Sen. Ted Cruz", "South Carolina Gov. Nikki Haley")."""
+    m = TITLED_NAME.match(text, end)
+    return bool(m and m.group(1).lower() in load_lexicon(lang).titles)
 
 
 def _antecedent(
@@ -269,6 +282,7 @@ def article_targets(analysis: Analysis, table: EntityTable | None = None) -> lis
             last_by_speaker[q.speaker] = q
         seen = {t.name for t in named}
         more = people_targets(q, text, people, roles, table, people_starts, people_genders)
+        more += addressee_targets(q, text, people, people_starts, analysis.person_name, table)
         more += description_targets(q, text, country, table)
         for t in sorted(more, key=lambda t: t.start):
             if t.name not in seen and t.name != q.speaker:
@@ -368,6 +382,83 @@ def people_targets(
             match = _last_named(people, starts, pos, gender, quote.speaker)
             if match is not None:
                 found.append(_person(match.name, m.group(), pos, table, quote.lang, "pronoun"))
+    return found
+
+
+@functools.cache
+def addressee_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a quote that address someone and the words that may stand between a cue
+    and its addressee (resources/<lang>/addressee_words.tsv)."""
+    rows = read_table(resource_dir() / lang / "addressee_words.tsv", ("word", "role"))
+    for number, (word, role) in rows:
+        if role not in ("pronoun", "before"):
+            raise InputError(
+                resource_dir() / lang / "addressee_words.tsv",
+                f"role {role!r} of {word!r} must be pronoun or before",
+                number,
+            )
+    words = [(word.lower(), role) for _n, (word, role) in rows]
+    return (
+        frozenset(w for w, role in words if role == "pronoun"),
+        frozenset(w for w, role in words if role == "before"),
+    )
+
+
+# what follows a cue: a word, or a capitalised name of up to four words ("Mr Blair")
+NEXT_WORD = re.compile(r"\s+(\w+)")
+ADDRESSED = re.compile(r"\s+(?P<who>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]*|\w+)")
+
+
+def addressee_targets(
+    quote: Quote,
+    text: str,
+    people: list[Person],
+    starts: list[int],
+    person_name: Callable[[str, int], tuple[str, bool] | None],
+    table: EntityTable,
+) -> list[Target]:
+    """The person a direct quote speaks to ("you"), named or a pronoun right after its cue:
+    'Mr Brown told Mr Blair: "There is nothing you could ever say to me"', '"..., you don't
+    do anything to help anybody," she told Mr Blair', 'Bill Clinton once advised him: "Always
+    remember what people see of you"' (him: the man named last, not the speaker)."""
+    if quote.kind != "direct" or not quote.cue or not quote.cue[:1].isalpha():
+        return []
+    pronouns, before = addressee_words(quote.lang)
+    if not any(
+        w.lower() in pronouns for s, e in quote.segments for w in re.findall(r"\w+", text[s:e])
+    ):
+        return []
+    genders = pronoun_genders(quote.lang)
+    found: list[Target] = []
+    start, end = quote.sentence_start, quote.sentence_end
+    for m in re.finditer(rf"\b{re.escape(quote.cue)}\b", text[start:end]):
+        at = start + m.end()
+        if any(s <= at < e for s, e in quote.segments):
+            continue
+        # "sa Solberg til Støre": after the speaker, only with the word that introduces one
+        s_start, s_end = quote.speaker_start, quote.speaker_end
+        after_speaker = s_start is not None and s_end is not None and s_start >= at
+        after_speaker = after_speaker and text[at : s_start or at].strip() == ""
+        if after_speaker:
+            at = s_end or at
+        word = NEXT_WORD.match(text, at)
+        if word is not None and word.group(1).lower() in before:  # "said to"
+            at = word.end()
+        elif after_speaker:
+            break
+        a = ADDRESSED.match(text, at)
+        if a is None:
+            continue
+        who, pos = a.group("who"), a.start("who")
+        if who.lower() in genders:
+            person = _last_named(people, starts, pos, genders[who.lower()], quote.speaker)
+            if person is not None:
+                found.append(_person(person.name, who, pos, table, quote.lang, "addressee"))
+        elif who[:1].isupper():
+            named = person_name(_clean(who), pos)
+            if named is not None and named[1] and named[0] != quote.speaker:
+                found.append(_person(named[0], who, pos, table, quote.lang, "addressee"))
+        break
     return found
 
 
