@@ -835,3 +835,22 @@ def test_one_name_alone_in_a_paragraph_signs_nothing(extract):
     assert (
         extract("The meeting ended without a deal on Wednesday evening.\n\nDavid Groner.\n") == []
     )
+
+
+def test_a_slash_inside_a_name_stays(extract):
+    q = only(
+        extract(
+            "Trump leads the field in New Hampshire with just 22%, according to a Suffolk "
+            "University/Boston Globe Poll released Sunday."
+        )
+    )
+    assert q.speaker == "Suffolk University/Boston Globe Poll"
+
+
+def test_the_name_after_by_before_a_colon_is_the_speaker(extract):
+    qs = extract(
+        'On immigration, London teacher Diane Granger said: "Where are you going to put '
+        'everyone?" And can you imagine even Jeremy Paxman putting the question posed by '
+        'Brighton nurse Marion Brown: "Would you wipe somebody\'s backside for £5?"'
+    )
+    assert [q.speaker for q in qs] == ["Diane Granger", "Marion Brown"]

@@ -129,6 +129,15 @@ def test_the_person_a_quote_addresses_by_a_pronoun(targets):
     assert targets(text) == [("Bill Clinton", ["Tony Blair"])]
 
 
+def test_the_person_a_quote_is_said_of(targets):
+    text = (
+        "Billionaire Mark Cuban spoke about Donald Trump and Ted Cruz on Sunday.\n"
+        "“You’ve got to be able to adapt,” he said of Trump, “whether you’re a politician or "
+        "you’re a business person.”\n"
+    )
+    assert targets(text) == [("Mark Cuban", ["Donald Trump"])]
+
+
 def test_a_quote_that_addresses_nobody_named_has_no_addressee(targets):
     text = 'Tony Blair met the press.\n"You never know what will happen," Gordon Brown said.\n'
     assert targets(text) == [("Gordon Brown", [])]
@@ -190,6 +199,14 @@ def test_no_the_person_a_quote_addresses(targets):
     text = (
         "Jonas Gahr Støre og Erna Solberg møttes i Stortinget tirsdag.\n"
         "– Du har sviktet folk flest, sa Solberg til Støre.\n"
+    )
+    assert targets(text, "no") == [("Erna Solberg", ["Jonas Gahr Støre"])]
+
+
+def test_no_the_person_a_quote_is_said_of(targets):
+    text = (
+        "Jonas Gahr Støre og Erna Solberg møttes i Stortinget tirsdag.\n"
+        "– Det er skuffende og trist, sa Solberg om Støre.\n"
     )
     assert targets(text, "no") == [("Erna Solberg", ["Jonas Gahr Støre"])]
 

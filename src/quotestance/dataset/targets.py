@@ -40,7 +40,7 @@ class Target:
     mention: str
     start: int
     end: int
-    via: str  # alias (gazetteer) | name (the article's names) | role | pronoun | addressee
+    via: str  # alias (gazetteer) | name (the article's names) | role | pronoun | addressee | topic
 
     @property
     def key(self) -> str:
@@ -282,7 +282,7 @@ def article_targets(analysis: Analysis, table: EntityTable | None = None) -> lis
             last_by_speaker[q.speaker] = q
         seen = {t.name for t in named}
         more = people_targets(q, text, people, roles, table, people_starts, people_genders)
-        more += addressee_targets(q, text, people, people_starts, analysis.person_name, table)
+        more += attribution_targets(q, text, people, people_starts, analysis.person_name, table)
         more += description_targets(q, text, country, table)
         for t in sorted(more, key=lambda t: t.start):
             if t.name not in seen and t.name != q.speaker:
@@ -385,31 +385,32 @@ def people_targets(
     return found
 
 
+ATTRIBUTION_ROLES = ("you", "to", "about")
+
+
 @functools.cache
-def addressee_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The words of a quote that address someone and the words that may stand between a cue
-    and its addressee (resources/<lang>/addressee_words.tsv)."""
-    rows = read_table(resource_dir() / lang / "addressee_words.tsv", ("word", "role"))
+def attribution_words(lang: str) -> dict[str, frozenset[str]]:
+    """Role -> words (resources/<lang>/attribution_words.tsv): ``you`` a word of a quote that
+    addresses someone, ``to`` and ``about`` the words between a cue and its addressee or
+    topic."""
+    path = resource_dir() / lang / "attribution_words.tsv"
+    rows = read_table(path, ("word", "role"))
     for number, (word, role) in rows:
-        if role not in ("pronoun", "before"):
+        if role not in ATTRIBUTION_ROLES:
             raise InputError(
-                resource_dir() / lang / "addressee_words.tsv",
-                f"role {role!r} of {word!r} must be pronoun or before",
-                number,
+                path, f"role {role!r} of {word!r} must be one of {ATTRIBUTION_ROLES}", number
             )
-    words = [(word.lower(), role) for _n, (word, role) in rows]
-    return (
-        frozenset(w for w, role in words if role == "pronoun"),
-        frozenset(w for w, role in words if role == "before"),
-    )
+    return {
+        r: frozenset(w.lower() for _n, (w, role) in rows if role == r) for r in ATTRIBUTION_ROLES
+    }
 
 
 # what follows a cue: a word, or a capitalised name of up to four words ("Mr Blair")
 NEXT_WORD = re.compile(r"\s+(\w+)")
-ADDRESSED = re.compile(r"\s+(?P<who>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]*|\w+)")
+NAMED = re.compile(r"\s+(?P<who>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]*|\w+)")
 
 
-def addressee_targets(
+def attribution_targets(
     quote: Quote,
     text: str,
     people: list[Person],
@@ -417,49 +418,56 @@ def addressee_targets(
     person_name: Callable[[str, int], tuple[str, bool] | None],
     table: EntityTable,
 ) -> list[Target]:
-    """The person a direct quote speaks to ("you"), named or a pronoun right after its cue:
-    'Mr Brown told Mr Blair: "There is nothing you could ever say to me"', '"..., you don't
-    do anything to help anybody," she told Mr Blair', 'Bill Clinton once advised him: "Always
-    remember what people see of you"' (him: the man named last, not the speaker)."""
-    if quote.kind != "direct" or not quote.cue or not quote.cue[:1].isalpha():
+    """The person an attribution names after its cue besides the speaker:
+    - whom a direct quote that says "you" speaks to, the cue's object or after "to": 'Mr
+      Brown told Mr Blair: "There is nothing you could ever say to me"', 'Bill Clinton once
+      advised him: "Always remember what people see of you"' (him: the man named last, not
+      the speaker), "– Du har sviktet oss, sa Solberg til Støre.";
+    - whom any quote is about, after "of": '"You've got to be able to adapt," he said of
+      Trump'.
+    After a speaker that follows the cue ("sa Solberg til Støre") only with such a word."""
+    if not quote.cue or not quote.cue[:1].isalpha():
         return []
-    pronouns, before = addressee_words(quote.lang)
-    if not any(
-        w.lower() in pronouns for s, e in quote.segments for w in re.findall(r"\w+", text[s:e])
-    ):
-        return []
+    words = attribution_words(quote.lang)
+    addresses = quote.kind == "direct" and any(
+        w.lower() in words["you"] for s, e in quote.segments for w in re.findall(r"\w+", text[s:e])
+    )
     genders = pronoun_genders(quote.lang)
-    found: list[Target] = []
     start, end = quote.sentence_start, quote.sentence_end
     for m in re.finditer(rf"\b{re.escape(quote.cue)}\b", text[start:end]):
         at = start + m.end()
         if any(s <= at < e for s, e in quote.segments):
             continue
-        # "sa Solberg til Støre": after the speaker, only with the word that introduces one
         s_start, s_end = quote.speaker_start, quote.speaker_end
         after_speaker = s_start is not None and s_end is not None and s_start >= at
-        after_speaker = after_speaker and text[at : s_start or at].strip() == ""
-        if after_speaker:
+        if after_speaker and not text[at : s_start or at].strip():
             at = s_end or at
+        else:
+            after_speaker = False
         word = NEXT_WORD.match(text, at)
-        if word is not None and word.group(1).lower() in before:  # "said to"
-            at = word.end()
-        elif after_speaker:
+        role = next((r for r in ("to", "about") if word and word.group(1).lower() in words[r]), "")
+        if role:
+            at = word.end() if word else at
+        if not (role == "about" or (addresses and (role == "to" or not after_speaker))):
             break
-        a = ADDRESSED.match(text, at)
-        if a is None:
-            continue
-        who, pos = a.group("who"), a.start("who")
+        named = NAMED.match(text, at)
+        if named is None:
+            break
+        who, pos = named.group("who"), named.start("who")
         if who.lower() in genders:
             person = _last_named(people, starts, pos, genders[who.lower()], quote.speaker)
-            if person is not None:
-                found.append(_person(person.name, who, pos, table, quote.lang, "addressee"))
+            name = person.name if person is not None else None
         elif who[:1].isupper():
-            named = person_name(_clean(who), pos)
-            if named is not None and named[1] and named[0] != quote.speaker:
-                found.append(_person(named[0], who, pos, table, quote.lang, "addressee"))
-        break
-    return found
+            full = person_name(_clean(who), pos)
+            name = full[0] if full is not None and full[1] else None
+        else:
+            name = None
+        if name is None or name == quote.speaker:
+            break
+        return [
+            _person(name, who, pos, table, quote.lang, "addressee" if role != "about" else "topic")
+        ]
+    return []
 
 
 def _last_named(

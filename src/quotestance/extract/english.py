@@ -471,6 +471,30 @@ def sentence_spans(sentences: list[Sentence]) -> Spans:
     return Spans((s.start, s.end) for s in sentences)
 
 
+def agent_before_colon(frame: list[Sentence], start: int):
+    """ "the question posed by Brighton nurse Marion Brown: “...”": the name after "by" that
+    ends right before the colon opening the quote; (the name's head token, its sentence)."""
+    for sent in frame:
+        for tok in sent.span:
+            if tok.text != ":" or tok.i == 0 or sent.tok_end(tok) > start:
+                continue
+            if sent.span.doc.text[tok.idx + 1 : tok.idx + 1 + start - sent.tok_end(tok)].strip(
+                " “\"‘'"
+            ):
+                continue  # something else stands between the colon and the quote
+            name = tok.doc[tok.i - 1]
+            while name.dep_ in ("compound", "flat") and name.head.i > name.i:
+                name = name.head
+            if (
+                name.pos_ == "PROPN"
+                and name.dep_ == "pobj"
+                and name.head.lower_ == "by"
+                and name.head.dep_ in ("agent", "prep")
+            ):
+                return name, sent
+    return None
+
+
 def attribute_direct(
     segments: list[tuple[int, int]],
     sentences: list[Sentence],
@@ -489,6 +513,11 @@ def attribute_direct(
     if before is not None and sentences[before].span.text.rstrip().endswith(":"):
         # 'He said:' closing the sentence or paragraph before the quote
         frame = [sentences[before], *frame]
+    agent = agent_before_colon(frame, start)
+    if agent is not None:
+        name, sent = agent
+        by = name.head
+        return mention_for(name, sent), by.text, (sent.tok_start(by), sent.tok_end(by)), sentence
     best = None
     for sent in frame:
         for tok in sent.span:

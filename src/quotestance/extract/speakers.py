@@ -103,6 +103,18 @@ def name_key(name: str) -> list[str]:
     return [t for t in re.split(r"[\s-]+", name.lower().replace("’", "'")) if t]
 
 
+def as_written(text: str, tokens: list[str]) -> str:
+    """The tokens joined by spaces, or by the slashes that join them in ``text``
+    ("Suffolk University/Boston Globe Poll")."""
+    joined = " ".join(tokens)
+    if not tokens:
+        return joined
+    start = text.find(tokens[0])
+    end = text.find(tokens[-1], start) + len(tokens[-1]) if start >= 0 else -1
+    written = re.sub(r"\s+", " ", text[start:end]) if 0 <= start < end else ""
+    return written if "/" in written and written.replace("/", " ") == joined else joined
+
+
 def is_capitalised(token: str) -> bool:
     return token[:1].isupper()
 
@@ -560,7 +572,7 @@ class SpeakerResolver:
         name_tokens, stripped, titled = self._strip_titles(tokens)
         if surname and entity is None:
             name_tokens, stripped, titled = tokens, [], True
-        name = " ".join(name_tokens)
+        name = as_written(text, name_tokens)
         if (
             name_tokens
             and all(is_capitalised(t) for t in name_tokens)
