@@ -854,3 +854,36 @@ def test_the_name_after_by_before_a_colon_is_the_speaker(extract):
         'Brighton nurse Marion Brown: "Would you wipe somebody\'s backside for £5?"'
     )
     assert [q.speaker for q in qs] == ["Diane Granger", "Marion Brown"]
+
+
+def test_a_headline_that_reports_what_someone_said(extract):
+    qs = extract(
+        "Kennedy questions trust of Blair\n\n"
+        "Liberal Democrat leader Charles Kennedy said on Monday that the campaign had begun."
+    )
+    assert (qs[0].speaker, qs[0].text) == ("Charles Kennedy", "trust of Blair")
+    q = extract(
+        "Obama Claims Hillary Most Qualified Presidential Candidate Ever\n\n"
+        "President Barack Obama said Hillary Clinton was the most qualified candidate ever."
+    )[0]
+    assert (q.speaker, q.text) == (
+        "Barack Obama",
+        "Hillary Most Qualified Presidential Candidate Ever",
+    )
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Labour accused of 'EU propaganda'",  # a participle: Labour is accused
+        "BAA support ahead of court battle",  # a noun
+        "Clinton Plan for Taxes Is Expansive but Complex",  # title case, a noun
+        "Retired General Reveals Demoralizing Experience",  # nobody the article names
+    ],
+)
+def test_a_headline_that_reports_nothing(extract, headline):
+    qs = extract(
+        f"{headline}\n\nHillary Clinton and Labour met the airport operator BAA in London on "
+        "Monday to discuss the plans."
+    )
+    assert qs == []

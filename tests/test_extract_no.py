@@ -627,3 +627,14 @@ def test_readers_letters_are_signed_by_the_name_after_them(extract):
         ("Kari Nordmann", "written", "Dette er"),
         ("Ola Hansen", "written", "Jeg kjør"),
     ]
+
+
+def test_a_headline_that_reports_what_someone_said(extract):
+    qs = extract(
+        "Støre advarer mot nye kutt i strømstøtten\n\n"
+        "Statsminister Jonas Gahr Støre la fram planen i Oslo mandag.",
+        "no",
+    )
+    assert [(q.speaker, q.text, q.cue_class) for q in qs] == [
+        ("Jonas Gahr Støre", "mot nye kutt i strømstøtten", "speech")
+    ]

@@ -104,7 +104,7 @@ def test_article_tally_end_to_end_and_on_matched_quotes():
 
 
 ARTICLE = (
-    "Seoul condemns missile launch\n"
+    "Missile launch condemned in Seoul\n"
     "\n"
     "“We condemn North Korea's missile tests,” Foreign Minister Park Jin said on Tuesday. "
     "He added that Seoul would work with Japan.\n"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from quotestance.extract.marks import Quoted, Spans
 from quotestance.extract.schema import Candidate, Mention
-from quotestance.lexicon import Lexicon
+from quotestance.lexicon import Lexicon, Verb
 
 WORDS = re.compile(r"\w+")
 MIN_DIRECT_WORDS = 4
@@ -133,6 +133,62 @@ def signature(text: str, q: Quoted) -> Mention | None:
         return None
     s, e = m.span("name")
     return Mention(s, e, m.group("name"), m.start("dash"), e)
+
+
+HEADLINE_NAME_WORDS = 3
+
+
+def headline_report(
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    lex: Lexicon,
+    is_known: Callable[[str], bool],
+) -> list[Candidate]:
+    """A headline that reports what someone said: a name of up to three words that
+    ``is_known`` knows (the gazetteer, or a person the article names), a speech verb in the
+    present tense, and what they said ("Blair stresses prosperity goals", "Lib Dems
+    highlight problem debt", "Obama Claims Hillary Most Qualified Presidential Candidate
+    Ever", "Støre lover nye kutt"). Not "Labour accused of 'EU propaganda'" (a participle),
+    "BAA support ahead of court battle" or "Clinton Plan for Taxes" (nouns)."""
+    if len(paragraphs) < 2:
+        return []
+    ps, pe = paragraphs[0]
+    words = list(re.finditer(r"\S+", text[ps:pe]))
+    for k in range(1, min(HEADLINE_NAME_WORDS, len(words) - 3) + 1):
+        if not words[k - 1].group()[:1].isupper() or words[k - 1].group()[-1:] in ":,;'’":
+            break
+        written = words[k].group()
+        verb = lex.verbs.get(written.lower())
+        s, e = ps + words[0].start(), ps + words[k - 1].end()
+        if verb is None or not _present(verb, plural=text[s:e].endswith("s")):
+            continue
+        if not is_known(text[s:e]):
+            return []
+        start, end = ps + words[k + 1].start(), ps + words[-1].end()
+        if len(WORDS.findall(text[start:end])) < 2:
+            return []
+        cue = (ps + words[k].start(), ps + words[k].end())
+        return [
+            Candidate(
+                kind="indirect",
+                segments=[(start, end)],
+                cue=text[cue[0] : cue[1]],
+                cue_span=cue,
+                mention=Mention(s, e, text[s:e], s, e),
+                sentence=(ps, pe),
+                frame=verb.frame,
+            )
+        ]
+    return []
+
+
+def _present(verb: Verb, plural: bool) -> bool:
+    """A present-tense form: the lemma with the present ending of English ("claims",
+    "stresses") or Norwegian ("sier", "lover"), or the bare lemma after a plural name."""
+    lemma, form = verb.lemma, verb.form
+    return form in (lemma + "s", lemma + "es", lemma + "r", lemma + "er") or (
+        plural and form == lemma
+    )
 
 
 # A paragraph that is only a name or a handle: the signature of a reader's letter or post.

@@ -20,7 +20,12 @@ from pathlib import Path
 from quotestance.entities import descriptions, load_entities
 from quotestance.errors import InputError
 from quotestance.extract.article import Article, max_article_bytes, read_article
-from quotestance.extract.direct import colon_quotes, inner_text, signed_paragraphs
+from quotestance.extract.direct import (
+    colon_quotes,
+    headline_report,
+    inner_text,
+    signed_paragraphs,
+)
 from quotestance.extract.gender import first_names
 from quotestance.extract.languages import Page, module_for
 from quotestance.extract.marks import Spans, find_quoted
@@ -318,6 +323,19 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         return person_spans.covers(start, end) or first in first_names()
 
     candidates += signed_paragraphs(article.text, paragraphs, is_person)
+    surnames = {n.text.split()[-1] for n in read.names if n.label == "PERSON"}
+
+    def is_known(name: str) -> bool:
+        """A gazetteer name, or part of the name of a person the article names."""
+        return (
+            entities.lookup(name, article.lang) is not None
+            or name in surnames
+            or resolver.register.full_name(name, 0) is not None
+        )
+
+    if paragraphs and not any(c.start < paragraphs[0][1] for c in candidates):
+        # a headline report the language module did not read itself
+        candidates += headline_report(article.text, paragraphs, resolver.lex, is_known)
     excluded = Spans(article.excluded)
     candidates = [
         c for c in _select(candidates, article.text) if not excluded.overlaps(c.start, c.end)
