@@ -887,3 +887,14 @@ def test_a_headline_that_reports_nothing(extract, headline):
         "Monday to discuss the plans."
     )
     assert qs == []
+
+
+def test_a_noun_before_the_marks_is_no_speech_verb(extract):
+    q = only(
+        extract(
+            'According to the report, "more than half" the qualifications achieved were by '
+            "learners aged 16 to 18."
+        )
+    )
+    assert (q.kind, q.speaker, q.cue_class) == ("mixed", "the report", "source")
+    assert q.fragments == ["more than half"]

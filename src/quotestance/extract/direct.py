@@ -25,8 +25,9 @@ def sentence_of(pos: int, sentences: Spans) -> tuple[int, int] | None:
     return sentences.spans[i] if i is not None else None
 
 
-def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
-    """A speech verb right next to the marks: “Yes,” he said / said Liu, “...” ."""
+def adjacent_cue(text: str, q: Quoted, lex: Lexicon, before_words: bool = True) -> bool:
+    """A speech verb right next to the marks: “Yes,” he said / said Liu, “...” (the second
+    only with ``before_words``)."""
     close = q.marks[-1][1]
     if close >= 0:
         after = text[close : close + 60].lstrip("”\"»“’'›」")
@@ -34,20 +35,26 @@ def adjacent_cue(text: str, q: Quoted, lex: Lexicon) -> bool:
             words = re.findall(r"[\w’']+", after)[:3]
             if any(w.lower() in lex.verbs for w in words):
                 return True
+    if not before_words:
+        return False
     before = text[max(0, q.marks[0][0] - 40) : q.marks[0][0]]
     m = re.search(r"([\w’']+)\s*[,:]\s*$", before)
     return bool(m and m.group(1).lower() in lex.verbs)
 
 
-def is_direct(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
-    """A quotation of speech rather than a scare quote, a title or a nickname."""
+def is_direct(
+    text: str, q: Quoted, sentences: Spans, lex: Lexicon, cue_words: bool = True
+) -> bool:
+    """A quotation of speech rather than a scare quote, a title or a nickname. Without
+    ``cue_words`` a speech verb before the marks is no evidence (the attribution found none
+    there: "According to the report, “more than half” ...")."""
     inner = inner_text(text, q)
     n = len(WORDS.findall(inner))
     if n == 0:
         return False
     if n == 1 and inside_name(text, q):
         return False
-    if adjacent_cue(text, q, lex) and (n >= 2 or q.marks[-1][1] >= 0):
+    if adjacent_cue(text, q, lex, cue_words) and (n >= 2 or q.marks[-1][1] >= 0):
         return True
     if n < MIN_DIRECT_WORDS:
         return False
@@ -55,7 +62,7 @@ def is_direct(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
         return True
     if re.search(r"[.,!?…:;]\s*$", inner) or re.search(r"[.!?]\s+\S", inner):
         return True
-    return opens_sentence(text, q, sentences, lex)
+    return opens_sentence(text, q, sentences, lex, cue_words)
 
 
 def inside_name(text: str, q: Quoted) -> bool:
@@ -68,12 +75,16 @@ def inside_name(text: str, q: Quoted) -> bool:
     )
 
 
-def opens_sentence(text: str, q: Quoted, sentences: Spans, lex: Lexicon) -> bool:
-    """The quote starts its sentence, follows a colon, or follows "said,"."""
+def opens_sentence(
+    text: str, q: Quoted, sentences: Spans, lex: Lexicon, cue_words: bool = True
+) -> bool:
+    """The quote starts its sentence, follows a colon, or follows "said," (``cue_words``)."""
     sent = sentence_of(q.marks[0][0], sentences)
     prefix = text[sent[0] : q.marks[0][0]].strip() if sent else ""
     if prefix == "" or prefix.endswith(":"):
         return True
+    if not cue_words:
+        return False
     m = re.search(r"([\w’']+)\s*,$", prefix)
     return bool(m and m.group(1).lower() in lex.verbs)
 
@@ -273,7 +284,12 @@ def direct_candidates(
             mention = signature(text, q)
             if mention is not None:
                 cue, cue_span = text[mention.phrase_start], None
-        opens = opens_sentence(text, q, sentences, lex)
+        # no cue found: a speech-verb-like word before the marks was not one ("the report,")
+        cue_words = bool(cue) or mention is not None
+        if not cue_words and not is_direct(text, q, sentences, lex, cue_words=False):
+            fragments.append(q)
+            continue
+        opens = opens_sentence(text, q, sentences, lex, cue_words)
         if mention is None and not opens:
             fragments.append(q)
             continue
