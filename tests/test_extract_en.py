@@ -898,3 +898,11 @@ def test_a_noun_before_the_marks_is_no_speech_verb(extract):
     )
     assert (q.kind, q.speaker, q.cue_class) == ("mixed", "the report", "source")
     assert q.fragments == ["more than half"]
+
+
+def test_a_peer_is_named_with_the_title(extract):
+    qs = extract(
+        "Attorney General Lord Goldsmith said the war was legal under international law.\n"
+        "Goldsmith added that he had changed his view after a meeting in Washington."
+    )
+    assert [q.speaker for q in qs] == ["Lord Goldsmith", "Lord Goldsmith"]
