@@ -906,3 +906,11 @@ def test_a_peer_is_named_with_the_title(extract):
         "Goldsmith added that he had changed his view after a meeting in Washington."
     )
     assert [q.speaker for q in qs] == ["Lord Goldsmith", "Lord Goldsmith"]
+
+
+def test_a_name_in_the_possessive_registers_the_full_name(extract):
+    qs = extract(
+        "The judges said Charles Clarke's planned control orders breached human rights.\n"
+        "Mr Clarke said he would publish the plans on Wednesday."
+    )
+    assert [q.speaker for q in qs] == ["The judges", "Charles Clarke"]

@@ -69,6 +69,7 @@ GROUP_WORDS = {
 }
 TOKEN = re.compile(r"[\w][\w.'’-]*")
 # A nickname in quote marks inside a name: John “Tig” Tiegen
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 NICKNAME = re.compile(r"\s[“\"‘][^”\"’\s]{1,20}[”\"’](?=\s)")
 # What a hyphen joins to a title and leaves a title: co-chairman, vice-president
 TITLE_PREFIXES = frozenset({"co", "vice", "deputy", "ex", "acting", "under", "joint"})
@@ -340,6 +341,8 @@ class SpeakerResolver:
         full names ("Gordon Brown") are there to complete a surname. ``subject``: the name is
         the subject of its sentence's main verb (a pronoun after it may refer to it)."""
         tokens = TOKEN.findall(NICKNAME.sub(" ", f" {mention} "))
+        if tokens:  # "Charles Clarke's planned control orders": the name is Charles Clarke
+            tokens[-1] = POSSESSIVE.sub("", tokens[-1]) or tokens[-1]
         name_tokens, stripped, _titled = self._inner_titles(tokens)
         if name_tokens and all(is_capitalised(t) for t in name_tokens):
             offset = mention.find(name_tokens[0]) if stripped else 0
