@@ -109,6 +109,8 @@ class Lexicon:
     speaker_classes: dict[str, str] = field(default_factory=dict)  # head noun -> class
     # nouns a text calls a person it has named by ("spissen", "21-åringen"), indefinite
     role_nouns: frozenset[str] = frozenset()
+    # titles that are part of a peer's name ("Lord Goldsmith"), capitalised before the name
+    peer_titles: frozenset[str] = frozenset()
 
     def cue_class(self, cue: str) -> str:
         """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
@@ -164,6 +166,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         pronouns[pronoun.lower()] = ref
     cue_classes, speaker_classes = read_cue_classes(base / "cue_classes.tsv")
     roles = base / "role_nouns.txt"  # optional: nouns for a person the text named before
+    peers = base / "peer_titles.txt"  # optional: titles that are part of a peer's name
     return Lexicon(
         lang=lang,
         verbs=verbs,
@@ -177,6 +180,9 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         speaker_classes=speaker_classes,
         role_nouns=frozenset(s.lower() for s in read_list(roles))
         if roles.exists()
+        else frozenset(),
+        peer_titles=frozenset(s.lower() for s in read_list(peers))
+        if peers.exists()
         else frozenset(),
     )
 

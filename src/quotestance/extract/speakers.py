@@ -69,6 +69,7 @@ GROUP_WORDS = {
 }
 TOKEN = re.compile(r"[\w][\w.'’-]*")
 # A nickname in quote marks inside a name: John “Tig” Tiegen
+PEER_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 NICKNAME = re.compile(r"\s[“\"‘][^”\"’\s]{1,20}[”\"’](?=\s)")
 # What a hyphen joins to a title and leaves a title: co-chairman, vice-president
@@ -340,6 +341,10 @@ class SpeakerResolver:
         leading words ("Mr Brown" -> "Brown", "Wednesday Mr Blair" -> "Blair"), so that only
         full names ("Gordon Brown") are there to complete a surname. ``subject``: the name is
         the subject of its sentence's main verb (a pronoun after it may refer to it)."""
+        peer = PEER_BEFORE.search(self.text, max(0, position - 20), position)
+        if peer and peer.group(1).lower() in self.lex.peer_titles and mention[:1].isupper():
+            # "Lord Goldsmith" where the recogniser found "Goldsmith": the title is the name's
+            mention, position = self.text[peer.start(1) : position + len(mention)], peer.start(1)
         tokens = TOKEN.findall(NICKNAME.sub(" ", f" {mention} "))
         if tokens:  # "Charles Clarke's planned control orders": the name is Charles Clarke
             tokens[-1] = POSSESSIVE.sub("", tokens[-1]) or tokens[-1]
