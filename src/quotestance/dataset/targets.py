@@ -262,6 +262,10 @@ def article_targets(analysis: Analysis, table: EntityTable | None = None) -> lis
     quotes, text = analysis.quotes, analysis.article.text
     table = table or load_entities()
     people, roles = article_people(analysis)
+    # "the prime minister" in a quote: the holder of the office then and there, where the
+    # article gives nobody that title itself
+    for office, holder in analysis.resolver.offices().roles(analysis.article.lang).items():
+        roles.setdefault(office, holder)
     country = table.main_country(analysis.article.text, analysis.article.lang)
     # each quote looks only at the names around it and at its speaker's previous quote,
     # so that an article of many quotes costs time in proportion to them

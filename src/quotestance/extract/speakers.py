@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from quotestance.entities import Entity, EntityTable
 from quotestance.extract.gender import first_names, name_gender, pronoun_genders
 from quotestance.lexicon import Lexicon
+from quotestance.offices import OfficeHolders, load_terms
 
 DETERMINERS = {
     "en": {
@@ -232,6 +233,7 @@ class SpeakerResolver:
         # the people a title was written before ("Chancellor Gordon Brown"), for "the
         # chancellor said" later on: title -> [(position, canonical name)]
         self.roles: dict[str, list[tuple[int, str]]] = {}
+        self._offices: OfficeHolders | None = None  # built on first use
         # the age a person's name was written with ("Erling Braut Haaland (21)"), for
         # "21-åringen" later on: age -> [(position, canonical name)]
         self.ages: dict[str, list[tuple[int, str]]] = {}
@@ -456,9 +458,31 @@ class SpeakerResolver:
                 holders_at = [(at, n) for at, n in self.roles.get(title, []) if at < position]
                 if len({n for _, n in holders_at}) == 1:
                     return holders_at[-1][1]
+            office = self.office_holder(stem)
+            if office is not None:
+                return office
             if head in self.lex.titles or head in self.lex.role_nouns:
                 return self._last_person_before(position)
         return None
+
+    def offices(self) -> OfficeHolders:
+        """The office holders of the country the article is about, in the years it is about
+        (``quotestance.offices``), from the people it names."""
+        if self._offices is None:
+            named = [n for _, n in self.register.names] + [n for _, n, _s in self.people]
+            country = self.entities.main_country(self.text, self.lang)
+            self._offices = OfficeHolders(load_terms(), country, named)
+        return self._offices
+
+    def office_holder(self, office: str) -> str | None:
+        """The holder of ``office`` ("chancellor", "statsminister") then and there."""
+        return self.offices().holder(office, self.lang)
+
+    def _holder(self, name: str, position: int) -> Resolved:
+        entity = self.entities.lookup(name, self.lang)
+        if entity is not None and entity.type == "person":
+            return self._entity(entity, position)
+        return self._remember(Resolved(name, "person"), position=position)
 
     def _canonical(self, name: str, position: int, gender: str | None = None) -> str:
         """A person as a speaker mention of them resolves: the article's full name, else the
@@ -635,12 +659,16 @@ class SpeakerResolver:
                     ),
                     group=True,
                 )
-        # "the chancellor": the one person the article named with that title before
+        # "the chancellor": the one person the article named with that title before, else
+        # the holder of that office in the years the article is about (resources/offices.tsv)
         role = re.sub(r"^the\s+", "", low)
         if role != low and role in self.roles:
             holders = {name for at, name in self.roles[role] if at < position}
             if len(holders) == 1:
                 return self._remember(Resolved(holders.pop(), "person"), position=position)
+        office = self.office_holder(role) if role != low else None
+        if office is not None:
+            return self._holder(office, position)
         # an unnamed source: a description, a document, a group
         words = low.split()
         head = words[-1] if words else ""
