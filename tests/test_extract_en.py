@@ -916,3 +916,22 @@ def test_a_name_in_the_possessive_registers_the_full_name(extract):
         "Mr Clarke said he would publish the plans on Wednesday."
     )
     assert [q.speaker for q in qs] == ["The judges", "Charles Clarke"]
+
+
+def test_a_not_inside_the_quote_does_not_negate_the_cue(extract):
+    q = only(extract('"Are we where we need to be? Probably not," Ms. Moore said.'))
+    assert q.speaker == "Moore" and q.cue == "said"
+
+
+def test_the_attribution_after_a_quote_that_ends_a_sentence_with_a_question(extract):
+    q = only(extract("“How many times do we have to see this in our country?” Clinton said."))
+    assert q.speaker == "Clinton"
+
+
+def test_a_whole_sentence_after_a_question_is_not_its_attribution(extract):
+    qs = extract(
+        "Tory spokesman Julian Lewis said the posters were part of a wider trend.\n"
+        '"Given the outrage that smear caused then, how could you have thought anything '
+        'else?" Mr Milburn replied that they were not anti-Semitic.'
+    )
+    assert [q.speaker for q in qs] == ["Julian Lewis", "Julian Lewis", "Milburn"]

@@ -163,10 +163,13 @@ def verb_of(tok, lex: Lexicon) -> Verb | None:
     return lex.verbs.get(tok.text.lower())
 
 
-def negated(tok) -> bool:
-    """Not said, or only asked about: "has not criticized", "whether China supports"."""
+def negated(tok, quoted: Spans | None = None, sent: Sentence | None = None) -> bool:
+    """Not said, or only asked about: "has not criticized", "whether China supports". A
+    "not" inside the quote marks (in ``quoted``, positions of ``sent``) is the quote's own
+    word the parse hung on the verb: "“Probably not,” Ms. Moore said"."""
     return any(
-        c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in ("whether", "if"))
+        (c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in ("whether", "if")))
+        and not (quoted is not None and sent is not None and quoted.contains(sent.tok_start(c)))
         for c in tok.children
     )
 
@@ -495,6 +498,18 @@ def agent_before_colon(frame: list[Sentence], start: int):
     return None
 
 
+ATTRIBUTION_TOKENS = 8  # at most, in a sentence that only attributes the quote before it
+
+
+def char_before(sentences: list[Sentence], where: Spans, pos: int) -> str:
+    """The character before ``pos``, from the parse of the sentence that holds it ("" if
+    none does)."""
+    for i in where.at(pos - 1):
+        sent = sentences[i]
+        return str(sent.span.doc.text[pos - 1 - sent.offset])
+    return ""
+
+
 def attribute_direct(
     segments: list[tuple[int, int]],
     sentences: list[Sentence],
@@ -505,7 +520,13 @@ def attribute_direct(
     """Speaker, cue and the sentence span for a direct quote with the given segments.
     ``where`` is ``sentence_spans(sentences)``; ``quoted_spans`` all quoted segments."""
     start, end = segments[0][0], segments[-1][1]
+    # a quote ending in "?" or "!" ends its sentence: the attribution after it is the next
+    # one ("“How many times do we have to see this?” Clinton said.")
     frame = [sentences[i] for i in where.overlapping(start - 2, end + 2)]
+    if char_before(sentences, where, end) in "?!":
+        after = [sentences[i] for i in where.overlapping(end + 2, end + 3)]
+        # only a bare attribution: not 'Mr Milburn replied that they were not ...'
+        frame += [s for s in after if s not in frame and len(s.span) <= ATTRIBUTION_TOKENS]
     if not frame:
         return None, "", None, (start, end)
     sentence = (frame[0].start, frame[-1].end)
@@ -525,7 +546,7 @@ def attribute_direct(
             if quoted_spans.contains(pos):
                 continue
             verb = verb_of(tok, lex)
-            if verb is None or verb.frame == "appeal" or negated(tok):
+            if verb is None or verb.frame == "appeal" or negated(tok, quoted_spans, sent):
                 continue
             if not_speech(tok, verb, lex, direct=True):
                 continue
