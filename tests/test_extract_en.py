@@ -935,3 +935,10 @@ def test_a_whole_sentence_after_a_question_is_not_its_attribution(extract):
         'else?" Mr Milburn replied that they were not anti-Semitic.'
     )
     assert [q.speaker for q in qs] == ["Julian Lewis", "Julian Lewis", "Milburn"]
+
+
+def test_what_brackets_add_is_no_part_of_the_speaker(extract):
+    q = only(
+        extract("Oversight Chairman Jason Chaffetz (R-Utah) said the FBI had questions to answer.")
+    )
+    assert q.speaker == "Jason Chaffetz"

@@ -638,3 +638,34 @@ def test_a_headline_that_reports_what_someone_said(extract):
     assert [(q.speaker, q.text, q.cue_class) for q in qs] == [
         ("Jonas Gahr Støre", "mot nye kutt i strømstøtten", "speech")
     ]
+
+
+def test_the_subject_of_two_coordinated_verbs_is_the_speaker(extract):
+    q = only(
+        extract(
+            "Breivik begjærte seg løslatt umiddelbart og mente at Forsvaret burde gi ham "
+            "krigskorset.",
+            "no",
+        )
+    )
+    assert q.speaker == "Breivik" and q.text == "Forsvaret burde gi ham krigskorset"
+
+
+def test_what_brackets_add_is_no_part_of_the_name(extract):
+    q = only(
+        extract(
+            "Pressetalsperson Ronny Alte (NDL) mener imidlertid at organisasjonen ikke kan "
+            "koples til nynazisme.",
+            "no",
+        )
+    )
+    assert q.speaker == "Ronny Alte"
+
+
+def test_a_headline_with_a_verb_of_another_meaning_is_no_quote(extract):
+    qs = extract(
+        "Volvo sier opp enda tusen ansatte\n\n"
+        "Talsmann Morten Wikfors i Volvo Powertrain bekreftet tallene i Göteborg mandag.",
+        "no",
+    )
+    assert [q.text for q in qs if q.start < 40] == []

@@ -111,6 +111,8 @@ class Lexicon:
     role_nouns: frozenset[str] = frozenset()
     # titles that are part of a peer's name ("Lord Goldsmith"), capitalised before the name
     peer_titles: frozenset[str] = frozenset()
+    # words after a speech verb that make it another verb ("sier opp": lays off)
+    particles: frozenset[str] = frozenset()
 
     def cue_class(self, cue: str) -> str:
         """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
@@ -167,6 +169,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
     cue_classes, speaker_classes = read_cue_classes(base / "cue_classes.tsv")
     roles = base / "role_nouns.txt"  # optional: nouns for a person the text named before
     peers = base / "peer_titles.txt"  # optional: titles that are part of a peer's name
+    particles = base / "particles.txt"  # optional: words that make a speech verb another
     return Lexicon(
         lang=lang,
         verbs=verbs,
@@ -183,6 +186,9 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         else frozenset(),
         peer_titles=frozenset(s.lower() for s in read_list(peers))
         if peers.exists()
+        else frozenset(),
+        particles=frozenset(s.lower() for s in read_list(particles))
+        if particles.exists()
         else frozenset(),
     )
 

@@ -173,6 +173,8 @@ def headline_report(
         s, e = ps + words[0].start(), ps + words[k - 1].end()
         if verb is None or not _present(verb, plural=text[s:e].endswith("s")):
             continue
+        if words[k + 1].group().lower() in lex.particles:  # "Volvo sier opp ...": lays off
+            return []
         if not is_known(text[s:e]):
             return []
         start, end = ps + words[k + 1].start(), ps + words[-1].end()

@@ -13,6 +13,7 @@ import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Any
 
 from quotestance.entities import EntityTable
@@ -517,6 +518,11 @@ class NorwegianAttribution:
             if self._not_speech(ws, i, after):
                 continue
             left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
+            if len(left) > 2 and left[-1].low == "og":
+                # "Breivik begjærte seg løslatt og mente at ...": the subject of both verbs
+                # is the name the sentence opens with
+                lead = list(takewhile(lambda x: x.text[:1].isupper(), left))
+                left = lead if lead and len(lead) < len(left) - 1 else left
             # ", mener X." — inverted attribution closing reported speech
             if i > 0 and ws[i - 1].text == ",":
                 hit = self.inverted(ws, i - 1)

@@ -70,6 +70,7 @@ GROUP_WORDS = {
 }
 TOKEN = re.compile(r"[\w][\w.'’-]*")
 # A nickname in quote marks inside a name: John “Tig” Tiegen
+PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 PEER_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 NICKNAME = re.compile(r"\s[“\"‘][^”\"’\s]{1,20}[”\"’](?=\s)")
@@ -555,7 +556,9 @@ class SpeakerResolver:
         is_person_name: bool = False,
     ) -> Resolved:
         orgs = orgs or []
-        text = mention.strip().strip(",.;:")
+        # "Pressetalsperson Ronny Alte (NDL)", "Jason Chaffetz (R-Utah)": the name without
+        # what the brackets add
+        text = PARENTHESIS.sub("", mention).strip().strip(",.;:")
         low = text.lower()
         # pronouns
         if low in self.lex.pronouns:
