@@ -669,3 +669,15 @@ def test_a_headline_with_a_verb_of_another_meaning_is_no_quote(extract):
         "no",
     )
     assert [q.text for q in qs if q.start < 40] == []
+
+
+def test_a_definite_noun_is_the_one_the_text_introduced(extract):
+    qs = extract(
+        "I nabolaget på Askøy står eneboligene tett.\n"
+        "En nabokvinne forteller at hun ofte hørte lyden av fest fra huset.\n"
+        "– Det gikk rykter om at barna gikk for lut og kaldt vann, sier nabokvinnen.\n"
+        "Vi ringer Cathrines far.\n"
+        "– Det er mye jeg burde gjort annerledes, sier faren.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["En nabokvinne", "En nabokvinne", "Cathrines far"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,6 +71,11 @@ GROUP_WORDS = {
 }
 TOKEN = re.compile(r"[\w][\w.'’-]*")
 # A nickname in quote marks inside a name: John “Tig” Tiegen
+# Someone introduced by a noun: with an indefinite article or a genitive name (Norwegian).
+INTRODUCED = defaultdict(
+    lambda: re.compile(r"(?!x)x"),
+    {"no": re.compile(r"\b(?:[Ee]n|[Ee]i|[Ee]t|[A-ZÆØÅ][\w-]*s)\s+(?P<noun>[a-zæøå][\w-]{2,})\b")},
+)
 PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 PEER_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -464,7 +470,20 @@ class SpeakerResolver:
                 return office
             if head in self.lex.titles or head in self.lex.role_nouns:
                 return self._last_person_before(position)
+            introduced = self._introduced(stem, position)
+            if introduced is not None:
+                return introduced
         return None
+
+    def _introduced(self, noun: str, position: int) -> str | None:
+        """The last mention before ``position`` that introduced someone by ``noun`` with an
+        indefinite article or a genitive name ("En nabokvinne forteller ..." ... "sier
+        nabokvinnen"; "Cathrines far" ... "sier faren"), as written."""
+        found = None
+        for m in INTRODUCED[self.lang].finditer(self.text, 0, position):
+            if m.group("noun").lower() == noun:
+                found = m.group()
+        return found
 
     def offices(self) -> OfficeHolders:
         """The office holders of the country the article is about, in the years it is about
