@@ -942,3 +942,13 @@ def test_what_brackets_add_is_no_part_of_the_speaker(extract):
         extract("Oversight Chairman Jason Chaffetz (R-Utah) said the FBI had questions to answer.")
     )
     assert q.speaker == "Jason Chaffetz"
+
+
+def test_a_name_after_a_title_is_a_surname(extract):
+    qs = extract(
+        "Sacked MP Howard Flight said he would not stand down.\n"
+        "At a news conference, Mr Howard insisted he had played by the party's rules.\n"
+        "Four hours later, Sir Edward Heath met the Liberal leader. Sir Edward said "
+        "the talks had failed."
+    )
+    assert [q.speaker for q in qs] == ["Howard Flight", "Howard", "Edward Heath"]

@@ -113,6 +113,8 @@ class Lexicon:
     peer_titles: frozenset[str] = frozenset()
     # words after a speech verb that make it another verb ("sier opp": lays off)
     particles: frozenset[str] = frozenset()
+    # titles a first name may follow alone ("Sir Edward"), not only a surname ("Mr Howard")
+    first_name_titles: frozenset[str] = frozenset()
 
     def cue_class(self, cue: str) -> str:
         """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
@@ -170,6 +172,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
     roles = base / "role_nouns.txt"  # optional: nouns for a person the text named before
     peers = base / "peer_titles.txt"  # optional: titles that are part of a peer's name
     particles = base / "particles.txt"  # optional: words that make a speech verb another
+    given = base / "first_name_titles.txt"  # optional: titles a first name may follow alone
     return Lexicon(
         lang=lang,
         verbs=verbs,
@@ -189,6 +192,9 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         else frozenset(),
         particles=frozenset(s.lower() for s in read_list(particles))
         if particles.exists()
+        else frozenset(),
+        first_name_titles=frozenset(s.lower() for s in read_list(given))
+        if given.exists()
         else frozenset(),
     )
 

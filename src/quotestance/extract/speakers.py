@@ -181,16 +181,30 @@ class NameRegister:
             self._append(position, name)
 
     def full_name(
-        self, short: str, position: int, keep: Callable[[str], bool] | None = None
+        self,
+        short: str,
+        position: int,
+        keep: Callable[[str], bool] | None = None,
+        surname: bool = False,
     ) -> str | None:
         """The full name a short one stands for: the last registered before ``position``
         (else the first after) of those holding its words, and passing ``keep`` if given
-        ("Mrs Clinton": a woman's name, not "Bill Clinton")."""
+        ("Mrs Clinton": a woman's name, not "Bill Clinton"). Names that end with the short
+        one's last word come first; with ``surname`` (it followed a title: "Mr Howard") a
+        name it opens counts only if its first word is no first name ("Mr Liu" is Liu
+        Xiaoming, "Mr Howard" is not Howard Flight)."""
         key = set(name_key(short))
         if not key:
             return None
         rarest = min(key, key=lambda w: len(self._with_word.get(w, ())))
         found = [i for i in self._with_word.get(rarest, ()) if key <= self._keys[i]]
+        # a surname is a name's last word: "Mr Howard" is Michael Howard, not Howard Flight
+        last = name_key(short)[-1]
+        ending = [i for i in found if name_key(self.names[i][1])[-1] == last]
+        if ending:
+            found = ending
+        elif surname:  # family name first ("Mr Liu" of Liu Xiaoming), never a first name
+            found = [i for i in found if name_key(self.names[i][1])[0] not in first_names()]
         # a registered name that a longer registered one completes with first names ("Hein
         # Bæra" of "Vibeke Hein Bæra") is a short form of it, not a person of its own
         given = first_names()
@@ -650,7 +664,15 @@ class SpeakerResolver:
                     resolved.affiliation, resolved.affiliation_qid = aff, aff_qid
                 return resolved
             gender = name_gender(" ".join([*stripped[-1:], *name_tokens]), self.lang)
-            full = self.register.full_name(name, position, self._of_gender(gender)) or name
+            after_title = (
+                bool(stripped)
+                and len(name_tokens) == 1
+                and stripped[-1].lower() not in self.lex.first_name_titles
+            )
+            full = (
+                self.register.full_name(name, position, self._of_gender(gender), after_title)
+                or name
+            )
             self.register.add(position, full)
             if gender is not None:
                 self.genders.setdefault(full, gender)
