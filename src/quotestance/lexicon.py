@@ -184,19 +184,16 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         colon_labels=frozenset(s.lower() for s in read_list(base / "colon_labels.txt")),
         cue_classes=cue_classes,
         speaker_classes=speaker_classes,
-        role_nouns=frozenset(s.lower() for s in read_list(roles))
-        if roles.exists()
-        else frozenset(),
-        peer_titles=frozenset(s.lower() for s in read_list(peers))
-        if peers.exists()
-        else frozenset(),
-        particles=frozenset(s.lower() for s in read_list(particles))
-        if particles.exists()
-        else frozenset(),
-        first_name_titles=frozenset(s.lower() for s in read_list(given))
-        if given.exists()
-        else frozenset(),
+        role_nouns=_optional_list(roles),
+        peer_titles=_optional_list(peers),
+        particles=_optional_list(particles),
+        first_name_titles=_optional_list(given),
     )
+
+
+def _optional_list(path: Path) -> frozenset[str]:
+    """A word list a language may do without: its lower-case words, none where it is absent."""
+    return frozenset(s.lower() for s in read_list(path)) if path.exists() else frozenset()
 
 
 def read_cue_classes(path: Path) -> tuple[dict[str, str], dict[str, str]]:
