@@ -952,3 +952,21 @@ def test_a_name_after_a_title_is_a_surname(extract):
         "the talks had failed."
     )
     assert [q.speaker for q in qs] == ["Howard Flight", "Howard", "Edward Heath"]
+
+
+def test_they_after_two_people_who_act_together_is_both(extract):
+    q = only(
+        extract(
+            "Michael Howard and frontbencher John Redwood on Thursday launched new plans to "
+            "abolish hundreds of quangos. They say government is spending too much."
+        )
+    )
+    assert q.speaker == "Michael Howard and John Redwood" and q.collective
+
+
+def test_they_is_not_the_places_a_sentence_names_as_its_object(extract):
+    q = extract(
+        "The Liberal Democrats want a local income tax of the kind seen in the USA, Norway and "
+        "Switzerland. They say the council tax is the most unfair tax in Britain."
+    )[-1]
+    assert q.speaker != "United States, Norway and Switzerland"

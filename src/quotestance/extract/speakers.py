@@ -100,11 +100,17 @@ DEFINITE_ROLE: dict[str, tuple[tuple[str, str], ...]] = {
 AGE_AFTER = re.compile(r"\s*\((\d{1,3})\)")
 # Names joined by commas and "og": the members a group speaker may stand for (Norwegian;
 # English "they" keeps the last group speaker).
-AND = {"no": "og"}
-_NAME = r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*"
+AND = {"no": "og", "en": "and"}
+_NAME = r"[A-ZÆØÅ][\w-]*(?:[^\S\n]+[A-ZÆØÅ][\w-]*)*"
+# a lower-case title may stand before a name ("Michael Howard and frontbencher John Redwood")
+_TITLED = rf"(?:[a-zæøå-]+[^\S\n]+)?{_NAME}"
 COORDINATED = {
-    lang: re.compile(rf"{_NAME}(?:,\s*{_NAME})*\s+{word}\s+{_NAME}") for lang, word in AND.items()
+    lang: re.compile(rf"{_NAME}(?:,[^\S\n]*{_TITLED})*[^\S\n]+{word}[^\S\n]+{_TITLED}")
+    for lang, word in AND.items()
 }
+# how far back the names a group pronoun stands for may be: paragraphs (Norwegian: "de to"
+# after a paragraph naming both) or the sentence before (English "they")
+GROUP_REACH = {"no": "paragraphs", "en": "sentence"}
 # Group words that stand for countries only.
 COUNTRY_GROUPS = {"no": ("landene", "de to landene")}
 
@@ -395,22 +401,34 @@ class SpeakerResolver:
                 self.ages.setdefault(age.group(1), []).append((at, canonical))
 
     def _coordinated_before(self, position: int, mention: str) -> Resolved | None:
-        """The members a group mention stands for ("Norge og Sverige ... sier de to"): the
-        last coordination of names in the two paragraphs before, each a gazetteer entity or a
-        person the article named; "landene" (a group word of countries) only for countries.
-        Norwegian only (``COORDINATED``)."""
+        """The members a group mention stands for ("Norge og Sverige ... sier de to",
+        "Michael Howard and frontbencher John Redwood launched ... They say"): the last
+        coordination of names in the two paragraphs before (Norwegian) or the sentence before
+        (English, ``GROUP_REACH``), each a gazetteer entity or a person the article named;
+        "landene" (a group word of countries) only for countries."""
         if self.lang not in COORDINATED:
             return None
         start = position
-        for _ in range(3):
-            start = self.text.rfind("\n", 0, max(start - 1, 0))
-            if start < 0:
-                break
+        if GROUP_REACH[self.lang] == "sentence":
+            ends = list(re.finditer(r"[.!?]\s", self.text[max(0, position - 600) : position]))
+            start = max(0, position - 600) + ends[-2].end() if len(ends) >= 2 else position - 600
+        else:
+            for _ in range(3):
+                start = self.text.rfind("\n", 0, max(start - 1, 0))
+                if start < 0:
+                    break
         window = self.text[max(start, 0) : position]
-        found = list(COORDINATED[self.lang].finditer(window))
+        # a subject: not the object of a word before it ("the kind seen in the USA, Norway
+        # and Switzerland ... they say")
+        found = [
+            m
+            for m in COORDINATED[self.lang].finditer(window)
+            if not re.search(r"[a-zæøå]\s*$", window[: m.start()])
+        ]
         if not found:
             return None
         parts = [p for p in re.split(rf",\s*|\s+{AND[self.lang]}\s+", found[-1].group()) if p]
+        parts = [re.sub(r"^[a-zæøå-]+\s+", "", p) for p in parts]  # "frontbencher John Redwood"
         members: list[tuple[str, str]] = []
         for part in parts:
             entity = self.entities.lookup(part, self.lang)
