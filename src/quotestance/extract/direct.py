@@ -1,6 +1,8 @@
-"""Quote marks to candidates, the step every language shares: which quoted runs are speech
-(not scare quotes, titles or nicknames), and a name with a colon opening a paragraph. The
-attribution of each run comes from the language module (extract/languages.py)."""
+"""Quote marks to candidates, the steps every language shares: which quoted runs are speech
+(not scare quotes, titles or nicknames), a name signed after a quote with a long dash, a
+name with a colon opening a paragraph, readers' letters signed by a name, and a headline
+that reports what someone said. The attribution of each quoted run comes from the language
+module (extract/languages.py)."""
 
 from __future__ import annotations
 
