@@ -970,3 +970,19 @@ def test_they_is_not_the_places_a_sentence_names_as_its_object(extract):
         "Switzerland. They say the council tax is the most unfair tax in Britain."
     )[-1]
     assert q.speaker != "United States, Norway and Switzerland"
+
+
+def test_a_quote_a_dash_or_colon_hangs_on_a_named_subject(extract):
+    qs = extract(
+        "Donald Trump spoke in Iowa on Monday.\n\n"
+        'Trump also embraced enhanced interrogation techniques -- "I think waterboarding is '
+        "peanuts compared to what they'd do to us.\"\n\n"
+        "President Obama is rolling out a new and more personal campaign message: \"It's about "
+        'me and my legacy."'
+    )
+    assert [q.speaker for q in qs] == ["Donald Trump", "Barack Obama"]
+
+
+def test_a_colon_after_a_sentence_about_a_thing_gives_no_speaker(extract):
+    qs = extract('The rule at the door is simple: "Nobody gets in without a ticket, ever."')
+    assert [q.speaker for q in qs] == [None]

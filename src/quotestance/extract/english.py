@@ -510,6 +510,38 @@ def char_before(sentences: list[Sentence], where: Spans, pos: int) -> str:
     return ""
 
 
+LEAD_MARKS = frozenset({":", "--", "—", "–"})
+
+
+def subject_before_colon(frame: list[Sentence], start: int):
+    """ "Trump also embraced enhanced interrogation techniques -- “I think waterboarding is
+    peanuts”": a quote that a colon or a dash hangs on a sentence with no speech verb is
+    its subject's, when the subject is a name (or he / she); the subject token, the mark
+    and its sentence, or None."""
+    for sent in frame:
+        doc = sent.span.doc
+        marks = [
+            t
+            for t in sent.span
+            if t.text in LEAD_MARKS
+            and sent.tok_end(t) <= start
+            and not doc.text[t.idx + len(t.text) : t.idx + start - sent.tok_start(t)].strip(
+                " “\"‘'"
+            )
+        ]
+        if not marks or marks[-1].i == 0:
+            continue
+        mark = marks[-1]
+        # the verb of the clause the mark closes (the parse may hang it on the quote's verb)
+        verb = doc[mark.i - 1]
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.head.i < mark.i:
+            verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+        if subjects and (subjects[0].pos_ == "PROPN" or subjects[0].lower_ in ("he", "she")):
+            return subjects[0], mark, sent
+    return None
+
+
 def attribute_direct(
     segments: list[tuple[int, int]],
     sentences: list[Sentence],
@@ -554,6 +586,11 @@ def attribute_direct(
             if best is None or distance < best[0]:
                 best = (distance, tok, verb, sent)
     if best is None:
+        lead = subject_before_colon(frame, start)
+        if lead is not None:
+            subject, mark, sent = lead
+            cue_span = (sent.tok_start(mark), sent.tok_end(mark))
+            return mention_for(subject, sent), mark.text, cue_span, sentence
         return None, "", None, sentence
     _d, tok, verb, sent = best
     subject = subject_of(tok)
