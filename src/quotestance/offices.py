@@ -30,10 +30,11 @@ class Term:
     start: int
     end: int  # the year the term ended, where the next holder's began (next year if now)
 
-    def covers(self, year: int) -> bool:
-        """In office that year: from the first year up to, not including, the year the next
+    @property
+    def years(self) -> range:
+        """The years in office: from the first up to, not including, the year the next
         holder took over (a term within one year holds that year)."""
-        return self.start <= year < max(self.end, self.start + 1)
+        return range(self.start, max(self.end, self.start + 1))
 
 
 def offices_file() -> Path:
@@ -75,7 +76,7 @@ class OfficeHolders:
         in_office: dict[int, set[str]] = {}
         for t in self.terms:
             if t.holder in named:
-                for year in range(t.start, max(t.end, t.start + 1)):
+                for year in t.years:
                     in_office.setdefault(year, set()).add(t.holder)
         # one holder alone does not date an article ("under John Major's government")
         most = max((len(h) for h in in_office.values()), default=0)
@@ -88,7 +89,7 @@ class OfficeHolders:
         holders = {
             t.holder
             for t in self.terms
-            if office in t.phrases.get(lang, ()) and any(t.covers(y) for y in self.years)
+            if office in t.phrases.get(lang, ()) and any(y in t.years for y in self.years)
         }
         if len(holders) > 1:  # the years span two holders: one the article names decides
             holders &= self.named

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from quotestance.entities import Entity, EntityTable, descriptions, load_entities
 from quotestance.errors import InputError
 from quotestance.extract.gender import first_names, pronoun_genders, title_genders
-from quotestance.extract.names import capitalised_names
+from quotestance.extract.names import POSSESSIVE, capitalised_names
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
 from quotestance.lexicon import load_lexicon, read_list, read_table, resource_dir
@@ -87,7 +87,6 @@ LABEL_TYPES: dict[str, str | None] = {
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 PersonName = Callable[[str, int], "tuple[str, bool] | None"]
 LEADING = re.compile(r"^(?:the|The|den|det|de)\s+")
-POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 @functools.cache
@@ -266,7 +265,12 @@ def article_targets(analysis: Analysis, table: EntityTable | None = None) -> lis
     # article gives nobody that title itself
     for office, holder in analysis.resolver.offices().roles(analysis.article.lang).items():
         roles.setdefault(office, holder)
-    country = table.main_country(analysis.article.text, analysis.article.lang)
+    resolver = analysis.resolver
+    country = (
+        resolver.country  # found once for the article's speakers and offices
+        if table is resolver.entities
+        else table.main_country(analysis.article.text, analysis.article.lang)
+    )
     # each quote looks only at the names around it and at its speaker's previous quote,
     # so that an article of many quotes costs time in proportion to them
     names = sorted(analysis.names, key=lambda n: n.start)

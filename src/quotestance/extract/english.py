@@ -474,27 +474,41 @@ def sentence_spans(sentences: list[Sentence]) -> Spans:
     return Spans((s.start, s.end) for s in sentences)
 
 
+QUOTE_OPENERS = " “\"‘'"
+
+
+def mark_before_quote(frame: list[Sentence], start: int, marks: frozenset[str]):
+    """The token of ``marks`` (a colon, a dash) that opens the quote starting at ``start``:
+    nothing but spaces and quotation marks between them, and a word before it; (the token,
+    its sentence) or None."""
+    for sent in frame:
+        text = sent.span.doc.text
+        for tok in sent.span:
+            if tok.text not in marks or tok.i == 0 or sent.tok_end(tok) > start:
+                continue
+            gap = text[tok.idx + len(tok.text) : tok.idx + start - sent.tok_start(tok)]
+            if not gap.strip(QUOTE_OPENERS):
+                return tok, sent
+    return None
+
+
 def agent_before_colon(frame: list[Sentence], start: int):
     """ "the question posed by Brighton nurse Marion Brown: “...”": the name after "by" that
     ends right before the colon opening the quote; (the name's head token, its sentence)."""
-    for sent in frame:
-        for tok in sent.span:
-            if tok.text != ":" or tok.i == 0 or sent.tok_end(tok) > start:
-                continue
-            if sent.span.doc.text[tok.idx + 1 : tok.idx + 1 + start - sent.tok_end(tok)].strip(
-                " “\"‘'"
-            ):
-                continue  # something else stands between the colon and the quote
-            name = tok.doc[tok.i - 1]
-            while name.dep_ in ("compound", "flat") and name.head.i > name.i:
-                name = name.head
-            if (
-                name.pos_ == "PROPN"
-                and name.dep_ == "pobj"
-                and name.head.lower_ == "by"
-                and name.head.dep_ in ("agent", "prep")
-            ):
-                return name, sent
+    found = mark_before_quote(frame, start, frozenset({":"}))
+    if found is None:
+        return None
+    colon, sent = found
+    name = colon.doc[colon.i - 1]
+    while name.dep_ in ("compound", "flat") and name.head.i > name.i:
+        name = name.head
+    if (
+        name.pos_ == "PROPN"
+        and name.dep_ == "pobj"
+        and name.head.lower_ == "by"
+        and name.head.dep_ in ("agent", "prep")
+    ):
+        return name, sent
     return None
 
 
@@ -518,27 +532,17 @@ def subject_before_colon(frame: list[Sentence], start: int):
     peanuts”": a quote that a colon or a dash hangs on a sentence with no speech verb is
     its subject's, when the subject is a name (or he / she); the subject token, the mark
     and its sentence, or None."""
-    for sent in frame:
-        doc = sent.span.doc
-        marks = [
-            t
-            for t in sent.span
-            if t.text in LEAD_MARKS
-            and sent.tok_end(t) <= start
-            and not doc.text[t.idx + len(t.text) : t.idx + start - sent.tok_start(t)].strip(
-                " “\"‘'"
-            )
-        ]
-        if not marks or marks[-1].i == 0:
-            continue
-        mark = marks[-1]
-        # the verb of the clause the mark closes (the parse may hang it on the quote's verb)
-        verb = doc[mark.i - 1]
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.head.i < mark.i:
-            verb = verb.head
-        subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
-        if subjects and (subjects[0].pos_ == "PROPN" or subjects[0].lower_ in ("he", "she")):
-            return subjects[0], mark, sent
+    found = mark_before_quote(frame, start, LEAD_MARKS)
+    if found is None:
+        return None
+    mark, sent = found
+    # the verb of the clause the mark closes (the parse may hang it on the quote's verb)
+    verb = mark.doc[mark.i - 1]
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.head.i < mark.i:
+        verb = verb.head
+    subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    if subjects and (subjects[0].pos_ == "PROPN" or subjects[0].lower_ in ("he", "she")):
+        return subjects[0], mark, sent
     return None
 
 

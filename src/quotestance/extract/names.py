@@ -16,6 +16,8 @@ from quotestance.extract.schema import NamedMention
 # stand inside a name ("Jonas Gahr Støre", "Ursula von der Leyen").
 WORD = r"[A-ZÆØÅ][\w’'-]*"
 RUN = re.compile(rf"{WORD}(?:\s+(?:(?:von|van|der|de|den|la|le|al)\s+)*{WORD})*")
+# a genitive ending: "Charles Clarke's plans", "Downing Street's view"
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 OPENERS = re.compile(r"[\s«»“”\"'(–—-]*$")
 
 

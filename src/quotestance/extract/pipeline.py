@@ -489,7 +489,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
     known_phrases = descriptions(article.lang)
     phrases = {phrase for phrase, _qid in known_phrases}
     if any((r.speaker or "").lower() in phrases for r in resolved):
-        country = entities.main_country(article.text, article.lang)
+        country = resolver.country
         for i, res in enumerate(resolved):
             name = known_phrases.get(((res.speaker or "").lower(), country or ""))
             body = entities.by_name.get(name) if name else None

@@ -8,6 +8,7 @@ the name ("Chinese envoy Liu", "USAs utenriksminister Antony Blinken").
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from quotestance.entities import Entity, EntityTable
 from quotestance.extract.gender import first_names, name_gender, pronoun_genders
+from quotestance.extract.names import POSSESSIVE
 from quotestance.lexicon import Lexicon
 from quotestance.offices import OfficeHolders, load_terms
 
@@ -76,7 +78,6 @@ INTRODUCED = {
 }
 PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 PEER_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
-POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 NICKNAME = re.compile(r"\s[“\"‘][^”\"’\s]{1,20}[”\"’](?=\s)")
 # What a hyphen joins to a title and leaves a title: co-chairman, vice-president
 TITLE_PREFIXES = frozenset({"co", "vice", "deputy", "ex", "acting", "under", "joint"})
@@ -521,9 +522,14 @@ class SpeakerResolver:
         (``quotestance.offices``), from the people it names."""
         if self._offices is None:
             named = [n for _, n in self.register.names] + [n for _, n, _s in self.people]
-            country = self.entities.main_country(self.text, self.lang)
-            self._offices = OfficeHolders(load_terms(), country, named)
+            self._offices = OfficeHolders(load_terms(), self.country, named)
         return self._offices
+
+    @functools.cached_property
+    def country(self) -> str | None:
+        """The QID of the country the article is about (``EntityTable.main_country``),
+        found once per article."""
+        return self.entities.main_country(self.text, self.lang)
 
     def office_holder(self, office: str) -> str | None:
         """The holder of ``office`` ("chancellor", "statsminister") then and there."""
