@@ -986,3 +986,85 @@ def test_a_quote_a_dash_or_colon_hangs_on_a_named_subject(extract):
 def test_a_colon_after_a_sentence_about_a_thing_gives_no_speaker(extract):
     qs = extract('The rule at the door is simple: "Nobody gets in without a ticket, ever."')
     assert [q.speaker for q in qs] == [None]
+
+
+def test_a_participle_the_parse_hangs_on_the_quote_takes_the_speaker_before(extract):
+    qs = extract(
+        '"The American people do not agree with Trump," Sanders said, suggesting a few '
+        'questions, including, "Mr. Trump, do you really think that billionaires need a '
+        'massive tax break?"'
+    )
+    assert [q.speaker for q in qs] == ["Bernie Sanders", "Bernie Sanders"]
+
+
+def test_a_subject_inside_the_quote_is_not_the_speaker(extract):
+    q = only(
+        extract(
+            "\"If it doesn't have the capability to threaten its neighbors with nuclear weapons "
+            'yet, it will at some point, probably sooner rather than later," said James Acton, '
+            "a physicist who is co-director of the Nuclear Policy Program."
+        )
+    )
+    assert q.speaker == "James Acton"
+
+
+def test_a_quote_without_speech_verb_is_not_its_own_words(extract):
+    qs = extract(
+        "Mr. Trump hardly clarified the matter, treating Mrs. Clinton's remark first as a "
+        "compliment -- ''That makes me smart'' -- and, when questioned after the debate, "
+        "asserting, ''Of course, I pay federal taxes.''"
+    )
+    assert [q.speaker for q in qs] == ["Donald Trump", "Donald Trump"]
+
+
+def test_the_place_of_a_dateline_is_not_the_speaker(extract):
+    q = only(
+        extract(
+            "WASHINGTON -- President Obama, dedicating the National Museum of African American "
+            "History and Culture on Saturday, said it would tell an American story."
+        )
+    )
+    assert q.speaker == "Barack Obama" and q.speaker_mention == "President Obama"
+
+
+def test_a_longer_attribution_after_a_question_quote_is_its_own(extract):
+    qs = extract(
+        "“That’s right, Donald — USA, baby,” Melanie said to the Republican nominee.\n\n"
+        "“Who would have believed that when we started this journey we would have received "
+        "almost 14 million votes?” Trump said, looking out on the cheering crowd."
+    )
+    assert [q.speaker for q in qs] == ["Melanie", "Donald Trump"]
+
+
+def test_a_no_break_space_does_not_change_the_parse(extract):
+    q = only(
+        extract(
+            "On July 6, 2015,\xa0Sanders made the following comment:\n\n"
+            "“For young people who have graduated high school, the unemployment rate is 33 "
+            "percent.”"
+        )
+    )
+    assert q.speaker == "Bernie Sanders"
+
+
+def test_a_transcript_in_quote_marks(extract):
+    qs = extract(
+        "Partial transcript as follows:\n\n"
+        '"WALLACE: Let’s start with breaking news on the debate story. Why would Trump do '
+        "that?\n\n"
+        '"PENCE: Well, look, Hillary Clinton apparently thinks this is an episode of a game '
+        "show. But this is America, Chris."
+    )
+    assert [(q.speaker_mention, q.text[:9]) for q in qs] == [
+        ("WALLACE", "Let’s sta"),
+        ("PENCE", "Well, loo"),
+    ]
+
+
+def test_section_labels_before_a_colon_are_no_speakers(extract):
+    qs = extract(
+        "The Latest: Trump’s leaked taxes not from Connecticut.\n\n"
+        "CLARIFICATION: The first sentence has been clarified to reflect the full statement of "
+        "the campaign."
+    )
+    assert all(q.speaker not in ("The Latest", "CLARIFICATION") for q in qs)

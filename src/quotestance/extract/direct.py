@@ -92,7 +92,7 @@ def opens_sentence(
 
 
 COLON_SPEAKER = re.compile(
-    r"(?P<speaker>(?:[A-ZÆØÅ][\w.’'-]*)(?:\s+[A-ZÆØÅ][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S)"
+    r"[“\"]?(?P<speaker>(?:[A-ZÆØÅ][\w.’'-]*)(?:\s+[A-ZÆØÅ][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S)"
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 
 from quotestance.errors import QuotestanceError
 from quotestance.extract.marks import Spans
@@ -108,6 +109,11 @@ def pieces(text: str, start: int, end: int, limit: int = MAX_PIECE) -> list[tupl
     return found
 
 
+# no-break and thin spaces read as spaces (one character for one: offsets stay), not as tokens
+# of their own that the tagger takes "2015,\xa0Sanders made" apart on
+PLAIN_SPACES = str.maketrans(dict.fromkeys("\xa0\u2007\u2009\u202f", " "))
+
+
 def _parsed(nlp, text: str, spans: list[tuple[int, int]]):
     """(start, doc) for each span of ``text``, in batches of ``BATCH_SIZE`` spans and at most
     ``BATCH_CHARS`` characters (a longer span goes alone)."""
@@ -117,7 +123,7 @@ def _parsed(nlp, text: str, spans: list[tuple[int, int]]):
         if batch and (
             span is None or len(batch) == BATCH_SIZE or chars + span[1] - span[0] > BATCH_CHARS
         ):
-            texts = [text[s:e] for s, e in batch]
+            texts = [text[s:e].translate(PLAIN_SPACES) for s, e in batch]
             for (s, _e), doc in zip(batch, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
                 yield s, doc
             batch, chars = [], 0
@@ -323,11 +329,20 @@ def cue_class_of(tok, verb: Verb, lex: Lexicon) -> str:
     return cls
 
 
-def subject_of(tok):
-    """The subject of a verb, climbing through participles and coordination ("..., saying")."""
+def subject_of(tok, quoted: Callable[[object], bool] | None = None):
+    """The subject of a verb, climbing through participles and coordination ("..., saying").
+    ``quoted`` tells a token inside quote marks: the climb never enters a quote (the parse
+    may hang '..., Sanders said, suggesting “do you really think ...”' on the quote's verb);
+    there the subject is that of the nearest verb before, outside the marks."""
     seen = 0
+    start = tok
     while tok is not None and seen < 4:
         subjects = [c for c in tok.children if c.dep_ in SUBJECTS]
+        if quoted is not None and subjects:
+            # '"If it doesn't ..., it will," said James Acton': not a subject in the quote
+            subjects = [c for c in subjects if not quoted(c)]
+            if not subjects:
+                return _subject_before(start, quoted)
         left = [c for c in subjects if c.i < tok.i]
         if len(subjects) > 1 and left:
             # "US vice-president Dick Cheney said": the hyphen splits the subject in the
@@ -335,6 +350,13 @@ def subject_of(tok):
             subjects = [left[-1]]
         if subjects:
             child = subjects[0]
+            if _dateline(child):
+                # "WASHINGTON -- President Obama, dedicating ..., said": the place of the
+                # dateline parsed as the subject, the speaker as its apposition
+                found = [c for c in child.children if c.dep_ == "appos" and c.i > child.i]
+                if not found:
+                    return None
+                child = found[0]
             if (
                 child.lower_ in ("that", "this")
                 and tok.i + 1 < len(tok.doc)
@@ -354,6 +376,8 @@ def subject_of(tok):
                                 if found:
                                     return found[0]
                         break
+            if quoted is not None and quoted(tok.head):
+                return _subject_before(start, quoted)
             tok = tok.head
             seen += 1
             continue
@@ -366,6 +390,33 @@ def subject_of(tok):
         ):
             return before  # "... of the Washington Post Trump said that ...": a misparse
         return None
+    return None
+
+
+DATELINE_MARKS = frozenset({"--", "—", "–", "("})
+
+
+def _dateline(tok) -> bool:
+    """An upper-case place opening its sentence and followed by a dash or "(AP)"."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return (
+        tok.i == tok.sent.start
+        and tok.is_upper
+        and len(tok.text) > 1
+        and nxt is not None
+        and nxt.text in DATELINE_MARKS
+    )
+
+
+def _subject_before(tok, quoted: Callable[[object], bool]):
+    """The subject of the nearest verb before ``tok`` in its sentence that has one of its
+    own, both outside quote marks; None if there is none."""
+    for prev in reversed(tok.doc[tok.sent.start : tok.i]):
+        if prev.pos_ not in ("VERB", "AUX") or quoted(prev):
+            continue
+        found = [c for c in prev.children if c.dep_ in SUBJECTS and not quoted(c)]
+        if found:
+            return found[0]
     return None
 
 
@@ -513,6 +564,21 @@ def agent_before_colon(frame: list[Sentence], start: int):
 
 
 ATTRIBUTION_TOKENS = 8  # at most, in a sentence that only attributes the quote before it
+ATTRIBUTION_LEAD = 4  # tokens before the verb of a longer one (the subject)
+
+
+def _bare_attribution(sent: Sentence, lex: Lexicon) -> bool:
+    """A sentence that only attributes the quote before it: short, or a speech verb right
+    after its subject with no clause it reports ("Trump said, looking out on the crowd.")."""
+    if len(sent.span) <= ATTRIBUTION_TOKENS:
+        return True
+    root = sent.span.root
+    return (
+        verb_of(root, lex) is not None
+        and root.i - sent.span.start <= ATTRIBUTION_LEAD
+        and any(c.dep_ in SUBJECTS and c.i < root.i for c in root.children)
+        and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in root.children)
+    )
 
 
 def char_before(sentences: list[Sentence], where: Spans, pos: int) -> str:
@@ -562,7 +628,7 @@ def attribute_direct(
     if char_before(sentences, where, end) in "?!":
         after = [sentences[i] for i in where.overlapping(end + 2, end + 3)]
         # only a bare attribution: not 'Mr Milburn replied that they were not ...'
-        frame += [s for s in after if s not in frame and len(s.span) <= ATTRIBUTION_TOKENS]
+        frame += [s for s in after if s not in frame and _bare_attribution(s, lex)]
     if not frame:
         return None, "", None, (start, end)
     sentence = (frame[0].start, frame[-1].end)
@@ -597,7 +663,7 @@ def attribute_direct(
             return mention_for(subject, sent), mark.text, cue_span, sentence
         return None, "", None, sentence
     _d, tok, verb, sent = best
-    subject = subject_of(tok)
+    subject = subject_of(tok, lambda t: quoted_spans.contains(sent.tok_start(t)))
     if subject is None and tok.dep_ in ("acl", "compound") and tok.head.pos_ == "PROPN":
         # misparsed: "Writer Neil Coppendale, from West Sussex, asked: “...”" (acl), "Said
         # Ellis: “...”" (the verb a compound of the name)
