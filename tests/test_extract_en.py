@@ -1068,3 +1068,52 @@ def test_section_labels_before_a_colon_are_no_speakers(extract):
         "the campaign."
     )
     assert all(q.speaker not in ("The Latest", "CLARIFICATION") for q in qs)
+
+
+def test_a_curly_quote_closed_by_a_straight_mark(extract):
+    qs = extract(
+        '“Immunity deals should not be a requirement for cooperating with the FBI," Oversight '
+        "Chairman Jason Chaffetz said in a statement, adding that the agreements were handed "
+        'out "like candy."'
+    )
+    assert qs[0].text == "Immunity deals should not be a requirement for cooperating with the FBI"
+    assert {q.speaker for q in qs} == {"Jason Chaffetz"}
+
+
+def test_a_straight_quote_closed_by_a_curly_mark(extract):
+    q = extract(
+        '"Oz has a huge bully pulpit, with the entire Oprah empire behind him,” said David '
+        "Gorski, an associate professor of surgery."
+    )[0]
+    assert q.text == "Oz has a huge bully pulpit, with the entire Oprah empire behind him"
+    assert q.speaker == "David Gorski"
+
+
+def test_a_pair_of_the_other_typing_inside_a_quote_is_nested(extract):
+    q = only(
+        extract(
+            '“The commission called it "total political crap" and moved on to the next '
+            "item,” Ms. Moore said."
+        )
+    )
+    assert q.text.endswith("moved on to the next item") and q.speaker == "Moore"
+
+
+def test_a_quote_over_paragraphs_is_not_closed_by_the_other_typing(extract):
+    qs = extract(
+        '"WALLACE: Let’s start with breaking news on the debate story. Why would he do that?\n\n'
+        '"PENCE: Well, as “The Wall Street Journal” wrote, this is serious business. The '
+        "American people know it.\n\n"
+        '"WALLACE: Governor, I want to try to get to the next question."'
+    )
+    assert [q.speaker_mention for q in qs] == ["WALLACE", "PENCE", "WALLACE"]
+
+
+def test_the_description_after_the_speaker_is_no_other_name(extract):
+    qs = extract(
+        "But over all, Mrs. Clinton has shied away from a sweeping tax overhaul. ''It's more "
+        "tinkering at the edges,'' said Alan Cole, an economist at the Tax Foundation's policy "
+        "center. ''I wouldn't call it reform. It's basically just a tax increase'' for the top "
+        "income bracket."
+    )
+    assert [q.speaker for q in qs] == ["Alan Cole", "Alan Cole"]

@@ -30,9 +30,25 @@ class Quoted:
 
 
 @functools.cache
-def mark_pairs() -> dict[str, tuple[str, ...]]:
+def _mark_table() -> tuple[dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
     rows = read_table(resource_dir() / "quote_marks.tsv", ("open", "close", "name"))
-    return {o: tuple(c.split("|")) for _, (o, c, _name) in rows}
+    pairs: dict[str, tuple[str, ...]] = {}
+    mixed: dict[str, frozenset[str]] = {}
+    for _, (opener, closers, _name) in rows:
+        marks = closers.split("|")
+        pairs[opener] = tuple(m.removeprefix("~") for m in marks)
+        mixed[opener] = frozenset(m[1:] for m in marks if m.startswith("~"))
+    return pairs, mixed
+
+
+def mark_pairs() -> dict[str, tuple[str, ...]]:
+    """Each opening mark's closing marks."""
+    return _mark_table()[0]
+
+
+def mixed_closers() -> dict[str, frozenset[str]]:
+    """Each opening mark's closers of mixed typing (quote_marks.tsv's ~X)."""
+    return _mark_table()[1]
 
 
 def _is_word(ch: str) -> bool:
@@ -68,11 +84,12 @@ def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
     """Outermost quoted runs. A quote left open at a paragraph's end continues when the next
     paragraph opens with the same mark (the news convention for multi-paragraph quotes);
     otherwise it ends with its paragraph and is marked unterminated."""
-    pairs = mark_pairs()
+    pairs, mixed = mark_pairs(), mixed_closers()
     openers = tuple(sorted(pairs, key=len, reverse=True))
     found: list[Quoted] = []
     current: Quoted | None = None
     seg_start = 0
+    inner = 0  # quotes opened inside the current one whose closer is one of its mixed closers
     for p_index, (ps, pe) in enumerate(paragraphs):
         i = ps
         if current is not None:
@@ -89,12 +106,31 @@ def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
                 mark = _mark_at(text, i, openers)
                 if mark is not None and _can_open(text, i, mark):
                     current = Quoted(segments=[], opener=mark, marks=[(i, -1)])
-                    seg_start = i + len(mark)
+                    seg_start, inner = i + len(mark), 0
                     i = seg_start
                     continue
             else:
                 closers = pairs[current.opener]
                 mark = _mark_at(text, i, closers)
+                loose = mark if mark is not None and mark in mixed[current.opener] else None
+                if loose is not None and inner and _can_close(text, i, loose):
+                    inner -= 1
+                    i += len(loose)
+                    continue
+                nested = _mark_at(text, i, openers)
+                if (
+                    nested is not None
+                    and nested != current.opener
+                    and mixed[current.opener] & set(pairs[nested])
+                    and _can_open(text, i, nested)
+                    and not (mark is not None and loose is None and _can_close(text, i, mark))
+                ):
+                    inner += 1  # “He called it "crap" today”: a pair inside the quote
+                    i += len(nested)
+                    continue
+                if loose is not None and (inner or len(current.marks) > 1):
+                    i += len(loose)  # not across a paragraph, not while an inner quote is open
+                    continue
                 if mark is not None and _can_close(text, i, mark) and i > seg_start:
                     current.segments.append((seg_start, i))
                     current.marks[-1] = (current.marks[-1][0], i)

@@ -418,8 +418,9 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
     for i in range(1, len(candidates)):
         cand, prev, pres = candidates[i], candidates[i - 1], resolved[i - 1]
         paragraphs_apart = paragraph_of(cand.start) - paragraph_of(prev.end)
-        # past the quote and its own speaker (", Schiff said.")
-        after = max(prev.end, prev.mention.end if prev.mention else 0)
+        # past the quote and its own speaker with what describes them (", said Alan Cole, an
+        # economist at the Tax Foundation.")
+        after = max(prev.end, prev.mention.phrase_end if prev.mention else 0)
         if (
             resolved[i].speaker is None
             and cand.mention is None
