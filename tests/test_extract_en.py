@@ -639,7 +639,7 @@ def test_the_speaker_of_the_paragraph_before_carries_into_a_quote_paragraph(extr
 
 def test_no_carry_when_someone_else_is_named_in_between(extract):
     qs = extract(
-        "Baroness Jay said the reforms were long overdue. Michael Howard disagreed.\n"
+        "Baroness Jay said the reforms were long overdue. They were opposed by Michael Howard.\n"
         "“I wasn't at Cambridge, and I never claimed to be.”"
     )
     assert [q.speaker for q in qs] == ["Baroness Jay", None]
@@ -1117,3 +1117,15 @@ def test_the_description_after_the_speaker_is_no_other_name(extract):
         "income bracket."
     )
     assert [q.speaker for q in qs] == ["Alan Cole", "Alan Cole"]
+
+
+def test_a_quote_paragraph_after_a_sentence_about_a_person_is_theirs(extract):
+    qs = extract(
+        "Conservative leader Michael Howard visited the school on Monday.\n\n"
+        "Howard smiled at the pupils.\n\n"
+        "“This is the future of our country, and we must invest in it.”\n\n"
+        'Ann Widdecombe spoke first. "We must act," she said.\n\n'
+        "She paused.\n\n"
+        '"Nobody else will do it for us, and that is the truth of the matter."'
+    )
+    assert [q.speaker for q in qs] == ["Michael Howard", "Ann Widdecombe", "Ann Widdecombe"]

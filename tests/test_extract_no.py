@@ -681,3 +681,90 @@ def test_a_definite_noun_is_the_one_the_text_introduced(extract):
         "no",
     )
     assert [q.speaker for q in qs] == ["En nabokvinne", "En nabokvinne", "Cathrines far"]
+
+
+def test_the_speaker_after_the_verb_is_the_name_without_what_follows(extract):
+    qs = extract(
+        "Martin Berg og Arne Jølstad solgte hytter i Søgne.\n"
+        "- Jeg har tenkt på noe, sier Martin siden.\n"
+        "- Det virker som det er god bevegelse, sier Jølstad og viser fram en hytte til 9,5 "
+        "millioner i Søgne.\n"
+        'Om dagens marked fastslo han like enkelt at " ingen har gjort mer for å selge hytter. "',
+        "no",
+    )
+    assert [q.speaker_mention for q in qs] == ["Martin", "Jølstad", "han"]
+    assert [q.speaker for q in qs] == ["Martin Berg", "Arne Jølstad", "Arne Jølstad"]
+
+
+def test_the_speaker_before_the_verb_is_the_name_without_its_organisation(extract):
+    q = only(
+        extract(
+            "Jannike Hovland i Norske arkitekters landsforening mener det er positivt at nye "
+            "bygg er omstridt.",
+            "no",
+        )
+    )
+    assert q.speaker == "Jannike Hovland"
+
+
+def test_a_role_then_the_name_after_a_comma(extract):
+    q = only(
+        extract(
+            "- Han brenner for denne idretten, sier president i Norges Seilforbund, Stig Hvide "
+            "Smith.",
+            "no",
+        )
+    )
+    assert q.speaker == "Stig Hvide Smith"
+
+
+def test_a_surname_of_two_words_is_the_full_name_before(extract):
+    qs = extract(
+        "- Han brenner for denne idretten, sier president i Norges Seilforbund, Stig Hvide "
+        "Smith.\n- Storbåt er en annen måte å seile på, sier Hvide Smith.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Stig Hvide Smith", "Stig Hvide Smith"]
+
+
+def test_a_day_after_the_verb_is_no_speaker(extract):
+    q = only(
+        extract(
+            "Doktor Allan Friedman opplyste mandag at Kennedy var ved bevissthet under hele "
+            "inngrepet.",
+            "no",
+        )
+    )
+    assert q.speaker == "Allan Friedman"
+
+
+def test_a_demonym_opening_the_sentence_is_no_part_of_the_name(extract):
+    qs = extract(
+        "Danske Ellen Porsdal Hink synes Operaen er «meget fantastisk».\n"
+        "- Det er som å gå i fjell, sier Hink.",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Ellen Porsdal Hink", "Ellen Porsdal Hink"]
+
+
+def test_a_pronoun_before_anyone_is_named_is_the_person_named_next(extract):
+    qs = extract(
+        "Han smiler.\n"
+        "- Jeg hadde bygd mitt liv på fotballen, sier han.\n"
+        "Martin kjente at det fortsatt kriblet i føttene.",
+        "no",
+    )
+    assert qs[0].speaker == "Martin"
+
+
+def test_a_quote_after_a_sentence_about_a_person_is_theirs(extract):
+    qs = extract(
+        "Hans mor kom ned og hentet ham, og Martin kjente at det fortsatt kriblet i føttene.\n"
+        "Martin gikk opp Karl Johan.\n"
+        "- Jeg ville gi fotballen et forsøk til.\n"
+        "Han smiler.\n"
+        "- Det høres sykt ut, jeg vet.",
+        "no",
+    )
+    direct = [q for q in qs if q.kind == "direct"]
+    assert [q.speaker for q in direct] == ["Martin", "Martin"]

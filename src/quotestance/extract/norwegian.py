@@ -17,6 +17,7 @@ from itertools import takewhile
 from typing import Any
 
 from quotestance.entities import EntityTable
+from quotestance.extract.gender import first_names
 from quotestance.extract.marks import Spans
 from quotestance.extract.schema import Candidate, Mention, NamedMention
 from quotestance.lexicon import Lexicon, Verb
@@ -75,6 +76,12 @@ ADVERBS = {
     "igjen",
     "allerede",
 }
+WEEKDAYS = frozenset({"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"})
+# Lower-case words inside a name ("Ursula von der Leyen") and the numbers of a group ("de to").
+NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "la", "le", "af", "bin", "al"})
+GROUP_COUNTS = frozenset({"to", "tre", "fire", "fem", "begge"})
+# First names that are also everyday words ("Hans mor kom ned": his mother), no name alone.
+COMMON_WORD_NAMES = frozenset({"hans", "per", "even", "eller"})
 ADJUNCT_STARTS = {
     "til",
     "i",
@@ -244,8 +251,9 @@ class NorwegianAttribution:
         return self.lex.verb_at([w.text for w in ws[i : i + self.verb_words]], 0)
 
     # -- noun phrases -------------------------------------------------------------------------
-    def _mention(self, ws: list[Word], at: int = 0) -> Mention | None:
-        """The speaker noun phrase at ``ws[at]``, cut before adjuncts and clauses."""
+    def _mention(self, ws: list[Word], at: int = 0, cut: bool = True) -> Mention | None:
+        """The speaker noun phrase at ``ws[at]``, cut before adjuncts and clauses, and (with
+        ``cut``) to the name it holds."""
         core: list[Word] = []
         for j in range(at, len(ws)):
             w = ws[j]
@@ -266,6 +274,8 @@ class NorwegianAttribution:
                 break
         if not core:
             return None
+        if cut:
+            core = self._name_core(core)
         phrase_end = core[-1].end
         for j in range(at + len(core), len(ws)):
             w = ws[j]
@@ -279,6 +289,47 @@ class NorwegianAttribution:
             core[0].start,
             phrase_end,
         )
+
+    def _opens_sentence(self, w: Word) -> bool:
+        """Nothing but a sentence end, a line break or a dash before ``w``."""
+        before = self.text[max(0, w.start - 3) : w.start].rstrip(" –—-")
+        return not before or before[-1] in '.!?\n«"»:'
+
+    def _name_core(self, core: list[Word]) -> list[Word]:
+        """A speaker phrase cut to the name it holds: "Martin siden", "Berge videre",
+        "Jølstad og viser fram en hytte", "han like enkelt", "Jannike Hovland i Norske
+        arkitekters landsforening" are Martin, Berge, Jølstad, han and Jannike Hovland; a
+        description ("hans lege", "Den 76 år gamle veteranen") and a genitive
+        ("Arbeiderpartiets generalsekretær") stay whole."""
+        if len(core) < 2:
+            return core
+        if core[0].low in self.lex.pronouns:
+            if core[0].low == "de" and core[1].low in GROUP_COUNTS:
+                return core[:2]  # "de to"
+            return core[:1]
+        i = next((k for k, w in enumerate(core) if w.text[:1].isupper()), None)
+        if i is None or not all(w.low in self.lex.titles for w in core[:i]):
+            return core  # a description ("en ny rapport fra Statistisk sentralbyrå")
+        nxt = core[i + 1] if i + 1 < len(core) else None
+        if nxt is not None and not nxt.text[:1].isupper() and nxt.low not in NAME_PARTICLES:
+            if i == 0 and self._opens_sentence(core[0]) and core[0].low not in first_names():
+                return core  # a capital that only opens the sentence: "Eieren av klinikken"
+            if core[i].text.endswith("s"):
+                return core  # a genitive: "Arbeiderpartiets generalsekretær"
+        j = i + 1
+        while j < len(core):
+            w = core[j]
+            if w.text[:1].isupper() or w.low in NAME_PARTICLES:
+                j += 1
+            elif w.low == "og" and j + 1 < len(core) and core[j + 1].text[:1].isupper():
+                j += 2  # "Marija Suurpalo og Henna Pajunen"
+            else:
+                break
+        return core[:j]
+
+    def _subject_mention(self, ws: list[Word]) -> Mention:
+        """The speaker before the verb, cut to its name (``_name_core``)."""
+        return self._span_mention(self._name_core(ws))
 
     def _source_np(self, ws: list[Word], inside: bool = False) -> Mention | None:
         """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"; inside a
@@ -356,7 +407,23 @@ class NorwegianAttribution:
         mention = self._mention(ws, rest)
         if mention is None:
             return None
-        return verb, ws[i], mention
+        named = self._name_after_role(ws, mention)
+        return verb, ws[i], named or mention
+
+    def _name_after_role(self, ws: list[Word], mention: Mention) -> Mention | None:
+        """ ", sier president i Norges Seilforbund, Stig Hvide Smith.": a role with no name
+        of its own, then a comma and a name that ends the sentence; the name."""
+        if any(ch.isupper() for ch in mention.text[:1]):
+            return None
+        k = _first_from(ws, mention.end)
+        comma = next((x for x in range(k, len(ws)) if ws[x].text in ",.!?"), None)
+        if comma is None or ws[comma].text != ",":
+            return None
+        name = list(takewhile(lambda w: w.text[:1].isupper(), ws[comma + 1 :]))
+        end = comma + 1 + len(name)
+        if not name or (end < len(ws) and ws[end].text not in ".!?"):
+            return None
+        return self._span_mention(name)
 
     def leading(self, ws: list[Word]) -> tuple[Verb, Word, Mention] | None:
         """ "Blinken sa: «...»" before a quote: speaker then verb at the end of ``ws``."""
@@ -513,8 +580,8 @@ class NorwegianAttribution:
             n = len(verb.form.split())
             cue = Word(self.text[w.start : ws[i + n - 1].end], w.start, ws[i + n - 1].end)
             after = i + n
-            while after < len(ws) and ws[after].low in ADVERBS:
-                after += 1
+            while after < len(ws) and (ws[after].low in ADVERBS or ws[after].low in WEEKDAYS):
+                after += 1  # "Doktor Allan Friedman opplyste mandag at ..."
             if self._not_speech(ws, i, after):
                 continue
             left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
@@ -535,7 +602,7 @@ class NorwegianAttribution:
             mention: Mention | None = None
             nxt = ws[after].low if after < len(ws) else ""
             if nxt == "at" and self._plausible_subject(left):
-                mention, content_start = self._span_mention(left), after + 1
+                mention, content_start = self._subject_mention(left), after + 1
             elif (
                 self.lex.cue_class(verb.lemma) == "thought"
                 and nxt not in ("at", "å", "")
@@ -543,19 +610,20 @@ class NorwegianAttribution:
                 and self._plausible_subject(left)
             ):
                 # "Han mener Islands største problem har vært ...": a belief with no "at"
-                mention, content_start = self._span_mention(left), after
+                mention, content_start = self._subject_mention(left), after
             elif verb.has("object", "appeal") or n > 1 or (verb.has("commit") and nxt == "å"):
                 if self._plausible_subject(left) and verb.lemma != "heter det":
-                    mention, content_start = self._span_mention(left), after
+                    mention, content_start = self._subject_mention(left), after
             elif i > 0:
                 # V2 after a fronted adverbial: "I går sa Støre at ..."
-                right = self._mention(ws, after)
+                right = self._mention(ws, after, cut=False)
                 if right is not None:
                     k = _first_from(ws, right.end)
                     opener = ws[0].low
                     fronted = opener not in FUNCTION_WORDS or opener in ADJUNCT_STARTS
                     if k < len(ws) and ws[k].low == "at" and fronted:
-                        mention, content_start = right, k + 1
+                        # "fastslo han like enkelt at ...": the speaker is "han"
+                        mention, content_start = self._mention(ws, after), k + 1
             if mention is None or content_start is None or content_start >= len(ws):
                 continue
             end_word = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
@@ -626,7 +694,8 @@ class NorwegianAttribution:
         )
 
     def person_names(self, paragraphs: list[tuple[int, int]]) -> list[tuple[int, str]]:
-        """Runs of two or more capitalised words that are not places or organisations."""
+        """Runs of two or more capitalised words that are not places or organisations, and
+        first names the name list knows standing alone."""
         names: list[tuple[int, str]] = []
         for ps, pe in paragraphs:
             run: list[Word] = []
@@ -639,11 +708,16 @@ class NorwegianAttribution:
                     and self.entities.lookup(w.text, "no") is None
                     and self.entities.lookup(re.sub(r"s$", "", w.text), "no") is None
                     and w.low not in self.lex.titles
+                    # a demonym opening the sentence: "Danske Ellen Porsdal Hink synes ..."
+                    and not (w.low.endswith("ske") and self.entities.lookup(w.low, "no"))
                 )
                 if good:
                     run.append(w)
                     continue
-                if len(run) >= 2:
+                if len(run) >= 2 or (
+                    run and run[0].low in first_names() and run[0].low not in COMMON_WORD_NAMES
+                ):
+                    # a first name alone is a person too ("sier Martin")
                     names.append((run[0].start, self.text[run[0].start : run[-1].end]))
                 run = []
         return names

@@ -92,6 +92,55 @@ def _answers(
                 break
 
 
+FIRST_WORD = re.compile(r"[\s–—-]*(\w[\w'’.-]*)")
+
+
+def _narrated(
+    candidates: list[Candidate],
+    resolved: list[Resolved],
+    text: str,
+    sentences: Spans,
+    resolver: SpeakerResolver,
+    paragraph_of: Callable[[int], int],
+) -> None:
+    """A quote paragraph nobody is named for, right after a sentence that opens with a
+    person, is that person's ("Martin kjente at det fortsatt kriblet i føttene." / "- Jeg
+    ville gi fotballen et forsøk til."): a name, or he / she for the person last quoted if
+    the pronoun fits them."""
+    named_at = {at: full for at, full, _subject in resolver.people}
+    quoted = Spans((c.start, c.end) for c in candidates)
+    for i, cand in enumerate(candidates):
+        if (
+            resolved[i].speaker is not None
+            or cand.mention is not None
+            or cand.kind != "direct"
+            or cand.cue_class == "question"
+            or not cand.opens
+        ):
+            continue
+        before = sentences.last_ending_by(cand.start)
+        if before is None:
+            continue
+        start, end = sentences.spans[before]
+        if paragraph_of(start) != paragraph_of(cand.start) - 1 or quoted.overlaps(start, end):
+            continue
+        first = FIRST_WORD.match(text, start, end)
+        if first is None:
+            continue
+        name = named_at.get(first.start(1))
+        word = first.group(1).lower()
+        if name is None and resolver.lex.pronouns.get(word) == "person":
+            gender = resolver.pronoun_gender.get(word)
+            last = next(
+                (r for r in reversed(resolved[:i]) if r.speaker and r.speaker_type == "person"),
+                None,
+            )
+            if gender and last is not None and resolver.gender_of(last.speaker) in (None, gender):
+                name = last.speaker
+        if name is not None:
+            resolved[i] = Resolved(name, "person")
+
+
 # How many quotes after a headline quote may name its speaker.
 HEADLINE_REACH = 3
 
@@ -392,6 +441,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         if res.speaker:
             previous = (cand, res)
     candidates = kept
+    _narrated(candidates, resolved, article.text, read.sentences, resolver, paragraph_of)
     # a quote that opens a run of quotes takes the speaker named right after it
     for i, (cand, res) in enumerate(zip(candidates[:-1], resolved[:-1], strict=True)):
         nxt, nres = candidates[i + 1], resolved[i + 1]

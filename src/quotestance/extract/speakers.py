@@ -156,6 +156,9 @@ class NameRegister:
     """
 
     names: list[tuple[int, str]] = field(default_factory=list)
+    # whether a word may be a given name before a registered one ("Stig" of "Stig Hvide
+    # Smith"), not a title or a known entity ("NYPD Commissioner James O'Neill")
+    given_word: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
     _known: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
     _keys: list[frozenset[str]] = field(
         default_factory=list, init=False, repr=False, compare=False
@@ -211,17 +214,26 @@ class NameRegister:
         elif surname:  # family name first ("Mr Liu" of Liu Xiaoming), never a first name
             found = [i for i in found if name_key(self.names[i][1])[0] not in first_names()]
         # a registered name that a longer registered one completes with first names ("Hein
-        # Bæra" of "Vibeke Hein Bæra") is a short form of it, not a person of its own
+        # Bæra" of "Vibeke Hein Bæra"), or ends as written after it ("Hvide Smith" after
+        # "Stig Hvide Smith"), is a short form of it, not a person of its own
         given = first_names()
-        longest = [
-            i
-            for i in found
-            if not any(
-                self._keys[i] < self._keys[j]
-                and all(w in given for w in self._keys[j] - self._keys[i])
-                for j in found
+
+        def short_form(i: int, j: int) -> bool:
+            if not self._keys[i] < self._keys[j]:
+                return False
+            if all(w in given for w in self._keys[j] - self._keys[i]):
+                return True
+            (at_i, name_i), (at_j, name_j) = self.names[i], self.names[j]
+            extra = name_j[: -len(name_i)].split()
+            return (
+                at_j < at_i
+                and name_j.endswith(" " + name_i)
+                and len(extra) == 1
+                and self.given_word is not None
+                and self.given_word(extra[0])
             )
-        ]
+
+        longest = [i for i in found if not any(short_form(i, j) for j in found)]
         matches = [self.names[i] for i in longest]
         if keep is not None:
             matches = [m for m in matches if keep(m[1])]
@@ -246,7 +258,7 @@ class SpeakerResolver:
         self.lex = lexicon
         self.entities = entities
         self.text = text
-        self.register = NameRegister()
+        self.register = NameRegister(given_word=self._given_word)
         self.last: dict[str, Resolved] = {}
         # the side a person's first described mention gave ("Labour MP Jane Smith"), kept for
         # their later plain mentions ("Ms Smith said")
@@ -289,6 +301,8 @@ class SpeakerResolver:
                 )
                 if place is not None and place.type == "person":
                     place = None  # a person's name is the name, not a leading place
+                if place is None and self._demonym_first(words, tokens[i + n :]):
+                    place = self.entities.lookup(phrase.lower(), self.lang)
                 if phrase.lower() in self.lex.titles or (
                     n == 1 and self._is_title(phrase.lower())
                 ):
@@ -318,6 +332,17 @@ class SpeakerResolver:
         ):
             rest, stripped = stripped[-1:], stripped[:-1]  # "Mr Major": a surname, not a rank
         return rest, stripped, titled or inner
+
+    def _demonym_first(self, words: list[str], rest: list[str]) -> bool:
+        """A Norwegian demonym capitalised as the sentence's first word before a name
+        ("Danske Ellen Porsdal Hink synes ...")."""
+        return (
+            self.lang == "no"
+            and len(words) == 1
+            and words[0].lower().endswith("ske")
+            and bool(rest)
+            and is_capitalised(rest[0])
+        )
 
     def _inner_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
         """A title or role word further in: "Tory co-chairman Liam Fox", "Wednesday Mr
@@ -385,6 +410,8 @@ class SpeakerResolver:
             before = self.text[max(0, at - 12) : at]
             gender = name_gender(" ".join(tokens), self.lang, before)
             canonical = self._canonical(name, at, gender)
+            if gender is None and canonical == name and name.lower() in first_names():
+                gender = first_names()[name.lower()]  # "Martin", and no fuller name for it
             self.people.append((at, canonical, subject))
             title = [w.lower() for w in tokens[: len(tokens) - len(name_tokens)]]
             lead = re.findall(r"[\w-]+", self.text[max(0, position - 30) : position].lower())
@@ -556,6 +583,20 @@ class SpeakerResolver:
             return None
         return lambda full: self._gender(full) in (None, gender)
 
+    def _given_word(self, word: str) -> bool:
+        """A capitalised word that is no title and nothing the gazetteer knows, nor one of its
+        members ("Conservative" of the Conservatives)."""
+        return (
+            is_capitalised(word)
+            and not self._is_title(word.lower())
+            and self.entities.lookup(word, self.lang) is None
+            and self.entities.lookup(word + "s", self.lang) is None
+        )
+
+    def gender_of(self, name: str | None) -> str | None:
+        """The gender the article or the name gives a person ("m", "f"), else None."""
+        return self._gender(name)
+
     def _gender(self, name: str | None) -> str | None:
         if name is None:
             return None
@@ -587,6 +628,12 @@ class SpeakerResolver:
             named = self.register.last_before(position)
             if named is not None and self._gender(named) in (None, gender):
                 return Resolved(named, "person")
+            if named is None and not any(at < position for at, _f, _s in self.people):
+                # nobody named yet (a story that opens on a quote, or a piece cut from a
+                # longer one): the first person of the pronoun's gender named after it
+                for at, full, _subject in self.people:
+                    if at > position and self._gender(full) == gender:
+                        return Resolved(full, "person")
         return None
 
     def person_name(self, mention: str, position: int) -> tuple[str, bool] | None:
