@@ -1129,3 +1129,13 @@ def test_a_quote_paragraph_after_a_sentence_about_a_person_is_theirs(extract):
         '"Nobody else will do it for us, and that is the truth of the matter."'
     )
     assert [q.speaker for q in qs] == ["Michael Howard", "Ann Widdecombe", "Ann Widdecombe"]
+
+
+def test_curly_quotes_inside_curly_quotes(extract):
+    q = only(
+        extract(
+            "“As a young, Hispanic woman, I’d rather live in what he calls “hell” than see him "
+            "in the White House,” said Adriana Rodarte."
+        )
+    )
+    assert q.text.endswith("see him in the White House") and q.speaker == "Adriana Rodarte"

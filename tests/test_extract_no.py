@@ -768,3 +768,58 @@ def test_a_quote_after_a_sentence_about_a_person_is_theirs(extract):
     )
     direct = [q for q in qs if q.kind == "direct"]
     assert [q.speaker for q in direct] == ["Martin", "Martin"]
+
+
+def test_a_dash_quote_without_attribution_runs_until_the_narrator_speaks(extract):
+    qs = extract(
+        "Martin husker tida etter Italia som den verste i sitt liv.\n"
+        "- Det var et helvete.\n"
+        "Skammen.\n"
+        "Jeg hadde forsøkt å ta livet mitt.\n"
+        "Fotballspilleren skal ikke være svak.\n"
+        "Han innså at han trengte terapi.\n",
+        "no",
+    )
+    q = only([q for q in qs if q.kind == "direct"])
+    assert q.text.startswith("Det var et helvete.")
+    assert q.text.endswith("Fotballspilleren skal ikke være svak.")
+    assert q.speaker == "Martin"
+
+
+def test_an_answer_after_an_undashed_question_ends_before_the_next_question(extract):
+    qs = extract(
+        "Hva er ditt favorittreisemål?\n"
+        "- Jeg reiser mye, og er det ett sted jeg gjerne skulle vært mer, så er det Gryting.\n"
+        "Der er jeg altfor sjelden.\n"
+        "Hvilket sted drømmer du om å reise til?\n"
+        "- Jeg reiste rundt i Sør-Amerika for noen år siden.\n",
+        "no",
+    )
+    assert qs[0].text.endswith("Der er jeg altfor sjelden.")
+    assert "Hvilket sted" not in qs[0].text
+
+
+def test_a_quote_in_guillemets_over_several_sentence_lines(extract):
+    q = only(
+        extract(
+            "Han ser det for seg som en sort-hvitt-film.\n"
+            "«Det var nesten som jeg trodde jeg kunne fly.\n"
+            "Følelsen som jeg hadde søkt etter, var der.\n"
+            "Ut i friheten», sier Martin Berg.\n",
+            "no",
+        )
+    )
+    assert q.text.startswith("Det var nesten") and q.text.endswith("Ut i friheten")
+    assert q.speaker == "Martin Berg"
+
+
+def test_guillemets_inside_guillemets(extract):
+    q = only(
+        extract(
+            "«Om jeg skulle beskrive boka i en setning, ville det være at det er en bok uten et "
+            "du. Men det finnes ikke noe «du» der», sa Karl Ove Knausgård i radioprogrammet.",
+            "no",
+        )
+    )
+    assert q.text.endswith("det finnes ikke noe «du» der")
+    assert q.speaker == "Karl Ove Knausgård"

@@ -170,7 +170,24 @@ def _continue_dash_quotes(
                 closed = True
                 break
             run.append((ps2, pe2))
-        if closed or not next_dash:
+        if closed:
+            continue
+        before = nor.text[paragraphs[i - 1][0] : paragraphs[i - 1][1]] if i else ""
+        asked = bool(before.rstrip().endswith("?")) and not DASH.match(before)
+        if next_dash and asked and run and nor.text[run[-1][0] : run[-1][1]].rstrip()[-1:] == "?":
+            # an answer after an undashed question, up to the next question ("Hva er ditt
+            # favorittreisemål?" / "- Jeg reiser mye ..." / "Der er jeg altfor sjelden." /
+            # "Hvilket sted drømmer du om å reise til?")
+            cand.segments += run[:-1]
+            continue
+        if not next_dash:
+            # no attribution anywhere: the quote goes on while the sentences after it read as
+            # its speaker's words, not the narrator's ("- Det var et helvete." / "Skammen." /
+            # "Jeg hadde forsøkt å ta livet mitt." ... up to "Han innså at han trengte terapi.")
+            for ps2, pe2 in run:
+                if nor.narrates(ps2, pe2):
+                    break
+                cand.segments.append((ps2, pe2))
             continue
         answer = asked_until == i - 1
         if nor.text[cand.start : run[-1][1] if run else pe].rstrip().endswith("?"):

@@ -80,6 +80,26 @@ def _mark_at(text: str, i: int, marks: tuple[str, ...]) -> str | None:
     return None
 
 
+# How many paragraphs on the closing mark of a quote left open may come (``_closes_later``).
+QUOTE_RUN = 8
+
+
+def _closes_later(text: str, paragraphs: list[tuple[int, int]], opener: str) -> bool:
+    """A closing mark of ``opener`` in these paragraphs before any new ``opener``: only for
+    marks that differ from their closers (« », “ ”), where the two cannot be confused."""
+    closers = mark_pairs()[opener]
+    if opener in closers:
+        return False
+    for ps, pe in paragraphs:
+        for i in range(ps, pe):
+            if text.startswith(opener, i) and _can_open(text, i, opener):
+                return False
+            mark = _mark_at(text, i, closers)
+            if mark is not None and _can_close(text, i, mark):
+                return True
+    return False
+
+
 def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
     """Outermost quoted runs. A quote left open at a paragraph's end continues when the next
     paragraph opens with the same mark (the news convention for multi-paragraph quotes);
@@ -90,6 +110,7 @@ def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
     current: Quoted | None = None
     seg_start = 0
     inner = 0  # quotes opened inside the current one whose closer is one of its mixed closers
+    same = 0  # quotes opened inside it with its own opening mark (« inside «)
     for p_index, (ps, pe) in enumerate(paragraphs):
         i = ps
         if current is not None:
@@ -97,6 +118,11 @@ def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
                 seg_start = ps + len(current.opener)
                 current.marks.append((ps, -1))
                 i = seg_start
+            elif _closes_later(text, paragraphs[p_index : p_index + QUOTE_RUN], current.opener):
+                # one sentence a paragraph, as some newspaper text comes: the quote's closing
+                # mark is a few paragraphs on, and no new quote opens before it
+                seg_start = ps
+                current.marks.append((ps, -1))
             else:
                 current.terminated = False
                 found.append(current)
@@ -106,7 +132,7 @@ def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
                 mark = _mark_at(text, i, openers)
                 if mark is not None and _can_open(text, i, mark):
                     current = Quoted(segments=[], opener=mark, marks=[(i, -1)])
-                    seg_start, inner = i + len(mark), 0
+                    seg_start, inner, same = i + len(mark), 0, 0
                     i = seg_start
                     continue
             else:
@@ -116,6 +142,19 @@ def find_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[Quoted]:
                 if loose is not None and inner and _can_close(text, i, loose):
                     inner -= 1
                     i += len(loose)
+                    continue
+                if (
+                    current.opener not in closers
+                    and text.startswith(current.opener, i)
+                    and _can_open(text, i, current.opener)
+                    and not (mark is not None and _can_close(text, i, mark))
+                ):
+                    same += 1  # «... det finnes ikke noe «du», ...»: a quote inside the quote
+                    i += len(current.opener)
+                    continue
+                if same and mark is not None and loose is None and _can_close(text, i, mark):
+                    same -= 1
+                    i += len(mark)
                     continue
                 nested = _mark_at(text, i, openers)
                 if (

@@ -82,6 +82,11 @@ NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "la", "le", "af", 
 GROUP_COUNTS = frozenset({"to", "tre", "fire", "fem", "begge"})
 # First names that are also everyday words ("Hans mor kom ned": his mother), no name alone.
 COMMON_WORD_NAMES = frozenset({"hans", "per", "even", "eller"})
+# Words of the first and second person: a sentence with one is a speaker's, not narration.
+FIRST_PERSON = frozenset(
+    {"jeg", "meg", "min", "mi", "mitt", "mine", "vi", "oss", "vår", "vårt", "våre"}
+    | {"du", "deg", "din", "di", "ditt", "dine", "dere", "deres"}
+)
 ADJUNCT_STARTS = {
     "til",
     "i",
@@ -498,6 +503,20 @@ class NorwegianAttribution:
                     )
                 )
         return found
+
+    def narrates(self, ps: int, pe: int) -> bool:
+        """Does this sentence read as the narrator's, not a quoted speaker's: it speaks of
+        someone as he or she ("Han smiler.", "Den kvelden samlet han foreldrene i stua.") or
+        by a first name, with no word of the first or second person; or it asks a question."""
+        ws = words(self.text[ps:pe], ps)
+        lows = {w.low for w in ws}
+        if lows & FIRST_PERSON:
+            return False
+        if self.text[ps:pe].rstrip().endswith("?"):
+            return True
+        return bool(lows & {"han", "hun"}) or any(
+            k > 0 and w.text[:1].isupper() and w.low in first_names() for k, w in enumerate(ws)
+        )
 
     def closing_attribution(
         self, ps: int, pe: int
