@@ -823,3 +823,26 @@ def test_guillemets_inside_guillemets(extract):
     )
     assert q.text.endswith("det finnes ikke noe «du» der")
     assert q.speaker == "Karl Ove Knausgård"
+
+
+def test_a_quote_after_a_sentence_naming_one_person_is_theirs(extract):
+    qs = extract(
+        "Kulturrådets leder, Vigdis Moe Skarstein, avviser påstanden om politisk sensur.\n"
+        "- Det vil jeg sterkt avvise.\n"
+        "- Jeg var ferdig med fotballen, sier Martin Berg.\n"
+        "Da han etter siste kamp gikk ut av garderoben, kom det som et sjokk for alle.\n"
+        "- Jeg husker treneren min felte en tåre.\n",
+        "no",
+    )
+    direct = [q for q in qs if q.kind == "direct"]
+    assert [q.speaker for q in direct] == ["Vigdis Moe Skarstein", "Martin Berg", "Martin Berg"]
+
+
+def test_a_pronoun_after_a_name_in_apposition_to_a_role_is_that_person(extract):
+    qs = extract(
+        '" Fred er mulig ", sa Kofi Annan.\n'
+        "Nobelkomitéens leder, Gunnar Berge, delte sin tale i to.\n"
+        'Han fastslo blant annet at " FN ble likevel ikke hva dens forkjempere hadde håpet på. "',
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Kofi Annan", "Gunnar Berge"]

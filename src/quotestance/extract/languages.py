@@ -57,6 +57,9 @@ class Language:
     code = ""
     # a speaker named after its cue (", sa Blinken.") is a person's name, not a description
     names_after_cue_are_people = False
+    # a quote after a sentence that names one person is theirs though the parse does not
+    # say it is the subject (no parse: Norwegian's word patterns)
+    any_named_narrates = False
 
     def find(self, page: Page) -> Found:
         raise NotImplementedError
@@ -77,6 +80,7 @@ class Norwegian(Language):
 
     code = "no"
     names_after_cue_are_people = True
+    any_named_narrates = True
 
     def find(self, page: Page) -> Found:
         p = page
@@ -208,14 +212,19 @@ def _candidates_no(
     nor = NorwegianAttribution(article.text, resolver.lex, entities)
     spans = Spans(no_sentences(article.text, paragraphs))
     recognised = norwegian.entities(article.text, paragraphs)
+
+    def subject(pos: int) -> bool:
+        sentence = sentence_of(pos, spans)
+        return sentence is not None and nor.opens_sentence_subject(sentence[0], pos)
+
     if recognised is None:  # no trained pipeline: capitalised runs (extract/names.py)
         for pos, name in nor.person_names(paragraphs):
-            resolver.add_name(pos, name)
+            resolver.add_name(pos, name, subject(pos))
         names = capitalised_names(article.text, spans.spans)
     else:
         people = [m for m in recognised if m.label == "PERSON"]
         for m in people:
-            resolver.add_name(m.start, m.text)
+            resolver.add_name(m.start, m.text, subject(m.start))
         names = recognised
     direct: list[Candidate] = []
     for ps, pe in paragraphs:

@@ -82,6 +82,13 @@ NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "la", "le", "af", 
 GROUP_COUNTS = frozenset({"to", "tre", "fire", "fem", "begge"})
 # First names that are also everyday words ("Hans mor kom ned": his mother), no name alone.
 COMMON_WORD_NAMES = frozenset({"hans", "per", "even", "eller"})
+# What may come before a name that is its sentence's subject: nothing, or a short role and a
+# comma ("Kulturrådets leder, Vigdis Moe Skarstein, avviser ...").
+SUBJECT_LEAD = re.compile(r"(?:(?:[\w-]+\s+){0,3}[\w-]+,\s+)?")
+# A role, a comma and a name: the subject of the verb after it, not words it reports.
+APPOSED_SUBJECT = re.compile(
+    r"(?:[\w-]+\s+){0,3}[\w-]+,\s+[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*\s*"
+)
 # Words of the first and second person: a sentence with one is a speaker's, not narration.
 FIRST_PERSON = frozenset(
     {"jeg", "meg", "min", "mi", "mitt", "mine", "vi", "oss", "vår", "vårt", "våre"}
@@ -504,6 +511,12 @@ class NorwegianAttribution:
                 )
         return found
 
+    def opens_sentence_subject(self, sentence_start: int, pos: int) -> bool:
+        """Is the name at ``pos`` its sentence's subject as Norwegian news writes it: first
+        ("Gunnar Berge delte ..."), or in apposition to a short role that opens the sentence
+        ("Nobelkomitéens leder, Gunnar Berge, delte sin tale i to")?"""
+        return bool(SUBJECT_LEAD.fullmatch(self.text, sentence_start, pos))
+
     def narrates(self, ps: int, pe: int) -> bool:
         """Does this sentence read as the narrator's, not a quoted speaker's: it speaks of
         someone as he or she ("Han smiler.", "Den kvelden samlet han foreldrene i stua.") or
@@ -609,8 +622,13 @@ class NorwegianAttribution:
                 # is the name the sentence opens with
                 lead = list(takewhile(lambda x: x.text[:1].isupper(), left))
                 left = lead if lead and len(lead) < len(left) - 1 else left
-            # ", mener X." — inverted attribution closing reported speech
-            if i > 0 and ws[i - 1].text == ",":
+            # ", mener X." — inverted attribution closing reported speech; not after a subject
+            # in apposition ("Kulturrådets leder, Vigdis Moe Skarstein, avviser påstanden")
+            if (
+                i > 0
+                and ws[i - 1].text == ","
+                and not APPOSED_SUBJECT.fullmatch(self.text, ws[0].start, ws[i - 1].start)
+            ):
                 hit = self.inverted(ws, i - 1)
                 if hit is not None and self._ends_sentence(ws, hit[2].phrase_end) and i - 1 > 2:
                     found.append(

@@ -102,11 +102,14 @@ def _narrated(
     sentences: Spans,
     resolver: SpeakerResolver,
     paragraph_of: Callable[[int], int],
+    any_named: bool,
 ) -> None:
-    """A quote paragraph nobody is named for, right after a sentence that opens with a
-    person, is that person's ("Martin kjente at det fortsatt kriblet i føttene." / "- Jeg
-    ville gi fotballen et forsøk til."): a name, or he / she for the person last quoted if
-    the pronoun fits them."""
+    """A quote paragraph nobody is named for, right after a sentence about a person, is that
+    person's ("Martin kjente at det fortsatt kriblet i føttene." / "- Jeg ville gi fotballen
+    et forsøk til."): the name it opens with, else the one person it names as a subject, else
+    for a he or she opening it (and nobody named) the person last quoted, if the pronoun fits
+    them. With ``any_named`` (a language read without a parse), any one person it names and
+    a he or she anywhere in it count."""
     named_at = {at: full for at, full, _subject in resolver.people}
     quoted = Spans((c.start, c.end) for c in candidates)
     for i, cand in enumerate(candidates):
@@ -128,8 +131,21 @@ def _narrated(
         if first is None:
             continue
         name = named_at.get(first.start(1))
-        word = first.group(1).lower()
-        if name is None and resolver.lex.pronouns.get(word) == "person":
+        named = {
+            full
+            for at, full, subject in resolver.people
+            if start <= at < end and (subject or any_named)
+        }
+        if name is None and len(named) == 1:
+            name = next(iter(named))  # "Kulturrådets leder, Vigdis Moe Skarstein, avviser ..."
+        said = re.findall(r"\w+", text[start:end].lower())
+        persons = [
+            w
+            for w in (said if any_named else said[:1])
+            if resolver.lex.pronouns.get(w) == "person" and w in resolver.pronoun_gender
+        ]
+        if name is None and not named and persons:
+            word = persons[0]  # "Han smiler.", "Den kvelden samlet han foreldrene i stua."
             gender = resolver.pronoun_gender.get(word)
             last = next(
                 (r for r in reversed(resolved[:i]) if r.speaker and r.speaker_type == "person"),
@@ -441,7 +457,15 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         if res.speaker:
             previous = (cand, res)
     candidates = kept
-    _narrated(candidates, resolved, article.text, read.sentences, resolver, paragraph_of)
+    _narrated(
+        candidates,
+        resolved,
+        article.text,
+        read.sentences,
+        resolver,
+        paragraph_of,
+        language.any_named_narrates,
+    )
     # a quote that opens a run of quotes takes the speaker named right after it
     for i, (cand, res) in enumerate(zip(candidates[:-1], resolved[:-1], strict=True)):
         nxt, nres = candidates[i + 1], resolved[i + 1]
