@@ -846,3 +846,31 @@ def test_a_pronoun_after_a_name_in_apposition_to_a_role_is_that_person(extract):
         "no",
     )
     assert [q.speaker for q in qs] == ["Kofi Annan", "Gunnar Berge"]
+
+
+def test_a_speech_verb_in_the_infinitive_after_a_thing_is_no_quote(extract):
+    assert (
+        extract("Det ville være et nederlag å be om hjelp fra noen utenfor familien.", "no") == []
+    )
+    assert (
+        extract(
+            "Det vil kreve en annen politikk, en annen bruk av ressurser og mange upopulære "
+            "avgjørelser.",
+            "no",
+        )
+        == []
+    )
+
+
+def test_a_fronted_clause_then_the_verb_the_speaker_and_at(extract):
+    qs = extract(
+        "Selv om det er rekordstort tilbud av hytter ved sjøen, tror ikke ekspert på "
+        "fritidsboliger, Bjørn Erik Øye, at prisene vil falle på de mest attraktive stedene.\n"
+        "I programmet, som Klassekampen trykket på lørdag, sa Karl Ove Knausgård at han i hele "
+        "vinter har arbeidet med å lese boka.",
+        "no",
+    )
+    assert [(q.speaker, q.text[:12]) for q in qs] == [
+        ("Bjørn Erik Øye", "prisene vil "),
+        ("Karl Ove Knausgård", "han i hele v"),
+    ]

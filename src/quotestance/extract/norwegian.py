@@ -85,6 +85,10 @@ COMMON_WORD_NAMES = frozenset({"hans", "per", "even", "eller"})
 # What may come before a name that is its sentence's subject: nothing, or a short role and a
 # comma ("Kulturrådets leder, Vigdis Moe Skarstein, avviser ...").
 SUBJECT_LEAD = re.compile(r"(?:(?:[\w-]+\s+){0,3}[\w-]+,\s+)?")
+# Pronouns that name no speaker of reported speech ("Det vil kreve ...").
+NO_SPEAKERS = frozenset({"det", "dette", "den", "denne"})
+# How many words between a speaker after its verb and the "at" of what they said.
+AT_REACH = 8
 # A role, a comma and a name: the subject of the verb after it, not words it reports.
 APPOSED_SUBJECT = re.compile(
     r"(?:[\w-]+\s+){0,3}[\w-]+,\s+[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*\s*"
@@ -422,6 +426,31 @@ class NorwegianAttribution:
         named = self._name_after_role(ws, mention)
         return verb, ws[i], named or mention
 
+    def _at_after(self, ws: list[Word], pos: int) -> int | None:
+        """The index of the "at" that opens the reported clause after the speaker ending at
+        ``pos``: right after it, or after an apposition or adjunct of at most
+        ``AT_REACH`` words; None if a sentence end or a verb comes first."""
+        k = _first_from(ws, pos)
+        for j in range(k, min(len(ws), k + AT_REACH + 1)):
+            if ws[j].low == "at":
+                return j
+            if ws[j].text in (".", "!", "?", ":") or self._verb_at(ws, j) is not None:
+                return None
+        return None
+
+    def _name_before(self, ws: list[Word], mention: Mention, at: int) -> Mention | None:
+        """A role's name in apposition before the "at" at ``ws[at]`` (", Bjørn Erik Øye,")."""
+        if mention.text[:1].isupper():
+            return None
+        k = _first_from(ws, mention.end)
+        commas = [j for j in range(k, at) if ws[j].text == ","]
+        if len(commas) < 2:
+            return None
+        name = ws[commas[-2] + 1 : commas[-1]]
+        if name and all(w.text[:1].isupper() for w in name):
+            return self._span_mention(name)
+        return None
+
     def _name_after_role(self, ws: list[Word], mention: Mention) -> Mention | None:
         """ ", sier president i Norges Seilforbund, Stig Hvide Smith.": a role with no name
         of its own, then a comma and a name that ends the sentence; the name."""
@@ -616,6 +645,8 @@ class NorwegianAttribution:
                 after += 1  # "Doktor Allan Friedman opplyste mandag at ..."
             if self._not_speech(ws, i, after):
                 continue
+            if i > 0 and ws[i - 1].low == "å":
+                continue  # "Det ville være et nederlag å be om hjelp": no one speaks
             left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
             if len(left) > 2 and left[-1].low == "og":
                 # "Breivik begjærte seg løslatt og mente at ...": the subject of both verbs
@@ -630,7 +661,14 @@ class NorwegianAttribution:
                 and not APPOSED_SUBJECT.fullmatch(self.text, ws[0].start, ws[i - 1].start)
             ):
                 hit = self.inverted(ws, i - 1)
-                if hit is not None and self._ends_sentence(ws, hit[2].phrase_end) and i - 1 > 2:
+                if (
+                    hit is not None
+                    and self._ends_sentence(ws, hit[2].phrase_end)
+                    and i - 1 > 2
+                    # "Selv om ..., tror ikke ekspert på fritidsboliger, Bjørn Erik Øye, at
+                    # prisene vil falle": a fronted clause, the report follows "at"
+                    and self._at_after(ws, hit[2].end) is None
+                ):
                     found.append(
                         self._cand(ws[0].start, ws[i - 1].start, cue, hit[2], sentence, verb)
                     )
@@ -655,14 +693,20 @@ class NorwegianAttribution:
                 # V2 after a fronted adverbial: "I går sa Støre at ..."
                 right = self._mention(ws, after, cut=False)
                 if right is not None:
-                    k = _first_from(ws, right.end)
+                    k = self._at_after(ws, right.end)
                     opener = ws[0].low
                     fronted = opener not in FUNCTION_WORDS or opener in ADJUNCT_STARTS
-                    if k < len(ws) and ws[k].low == "at" and fronted:
-                        # "fastslo han like enkelt at ...": the speaker is "han"
-                        mention, content_start = self._mention(ws, after), k + 1
+                    if k is not None and fronted:
+                        # "fastslo han like enkelt at ...": the speaker is "han"; "tror ikke
+                        # ekspert på fritidsboliger, Bjørn Erik Øye, at ...": the name
+                        mention = self._mention(ws, after)
+                        if mention is not None:
+                            mention = self._name_before(ws, mention, k) or mention
+                        content_start = k + 1
             if mention is None or content_start is None or content_start >= len(ws):
                 continue
+            if mention.text.lower() in NO_SPEAKERS:
+                continue  # "Det vil kreve en annen politikk": a thing, not a speaker
             end_word = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
             if len(ws) - content_start < 3:
                 continue
