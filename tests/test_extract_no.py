@@ -874,3 +874,25 @@ def test_a_fronted_clause_then_the_verb_the_speaker_and_at(extract):
         ("Bjørn Erik Øye", "prisene vil "),
         ("Karl Ove Knausgård", "han i hele v"),
     ]
+
+
+def test_a_name_from_the_narration_takes_the_full_name_given_later(extract):
+    qs = extract(
+        "Arrene på sjelen er verre, men Cathrine nekter å la det ødelegge livet hennes.\n"
+        "- Jeg har den bagasjen jeg har.\n"
+        "Saken er basert på intervjuer med Cathrine Langfjell Torsvik.\n",
+        "no",
+    )
+    assert [q.speaker for q in qs if q.kind == "direct"] == ["Cathrine Langfjell Torsvik"]
+
+
+def test_fremholder_closes_a_dash_quote_over_several_lines(extract):
+    q = only(
+        extract(
+            "- Arnfinn var en unik personlighet.\n"
+            "Han var også en unik sjelesørger og skribent.\n"
+            "Vi tenker i dag særlig på hans mor, fremholder Eidsvig.\n",
+            "no",
+        )
+    )
+    assert q.speaker == "Eidsvig" and q.text.endswith("særlig på hans mor")

@@ -154,7 +154,10 @@ def _narrated(
             if gender and last is not None and resolver.gender_of(last.speaker) in (None, gender):
                 name = last.speaker
         if name is not None:
-            resolved[i] = Resolved(name, "person")
+            # the article's full name for it, if one comes later ("Cathrine" ... "Cathrine
+            # Langfjell Torsvik")
+            full = resolver.register.full_name(name, start)
+            resolved[i] = Resolved(full or name, "person")
 
 
 # How many quotes after a headline quote may name its speaker.
