@@ -896,3 +896,14 @@ def test_fremholder_closes_a_dash_quote_over_several_lines(extract):
         )
     )
     assert q.speaker == "Eidsvig" and q.text.endswith("særlig på hans mor")
+
+
+def test_tenker_innså_and_fremhever_report_thought_and_speech(extract):
+    qs = extract(
+        "Martin Berg spilte for Inter.\n"
+        "Han innså at han trengte hjelp fra en psykolog.\n"
+        "Motstanderne elsker å fremheve at kampen er tapt for lenge siden.\n",
+        "no",
+    )
+    assert [(q.cue, q.cue_class) for q in qs] == [("innså", "thought"), ("fremheve", "speech")]
+    assert qs[0].speaker == "Martin Berg"

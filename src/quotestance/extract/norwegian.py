@@ -645,8 +645,10 @@ class NorwegianAttribution:
                 after += 1  # "Doktor Allan Friedman opplyste mandag at ..."
             if self._not_speech(ws, i, after):
                 continue
-            if i > 0 and ws[i - 1].low == "å":
-                continue  # "Det ville være et nederlag å be om hjelp": no one speaks
+            if i > 0 and ws[i - 1].low == "å" and (after >= len(ws) or ws[after].low != "at"):
+                # "Det ville være et nederlag å be om hjelp": no one speaks ("elsker å
+                # fremheve at ..." reports what they say)
+                continue
             left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
             if len(left) > 2 and left[-1].low == "og":
                 # "Breivik begjærte seg løslatt og mente at ...": the subject of both verbs
