@@ -907,3 +907,29 @@ def test_tenker_innså_and_fremhever_report_thought_and_speech(extract):
     )
     assert [(q.cue, q.cue_class) for q in qs] == [("innså", "thought"), ("fremheve", "speech")]
     assert qs[0].speaker == "Martin Berg"
+
+
+def test_the_subject_of_a_verb_before_an_infinitive_cue(extract):
+    q = only(extract("Motstanderne av homofili elsker å fremheve at homofili er unaturlig.", "no"))
+    assert q.speaker == "Motstanderne av homofili" and q.cue == "fremheve"
+
+
+def test_a_name_with_an_initial_is_the_full_name_of_the_same_without(extract):
+    qs = extract(
+        "Oskar J. Grimstad\n"
+        "«Vi er på tur i en nasjonalpark», skrev Fremskrittspartiets Oskar Grimstad i en "
+        "tekstmelding.\n",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Oskar J. Grimstad"]
+
+
+def test_senator_is_a_title(extract):
+    q = only(
+        extract(
+            "Senator Edward Kennedy har gjennomgått en vellykket operasjon.\n"
+            "- Jeg føler meg i kjempeform, spøkte han.\n",
+            "no",
+        )
+    )
+    assert q.speaker == "Edward Kennedy"

@@ -645,11 +645,16 @@ class NorwegianAttribution:
                 after += 1  # "Doktor Allan Friedman opplyste mandag at ..."
             if self._not_speech(ws, i, after):
                 continue
-            if i > 0 and ws[i - 1].low == "å" and (after >= len(ws) or ws[after].low != "at"):
-                # "Det ville være et nederlag å be om hjelp": no one speaks ("elsker å
-                # fremheve at ..." reports what they say)
+            if (
+                i > 0
+                and ws[i - 1].low == "å"
+                and (after >= len(ws) or ws[after].low != "at" or w.low in NO_COMMENT)
+            ):
+                # "Det ville være et nederlag å be om hjelp", "avviser å kommentere at":
+                # no one speaks ("elsker å fremheve at ..." reports what they say)
                 continue
-            left = [x for x in ws[:i] if x.low not in AUXILIARIES | ADVERBS]
+            head = i - 2 if i > 1 and ws[i - 1].low == "å" else i  # "X elsker å fremheve at"
+            left = [x for x in ws[:head] if x.low not in AUXILIARIES | ADVERBS]
             if len(left) > 2 and left[-1].low == "og":
                 # "Breivik begjærte seg løslatt og mente at ...": the subject of both verbs
                 # is the name the sentence opens with
@@ -783,6 +788,8 @@ class NorwegianAttribution:
         for ps, pe in paragraphs:
             run: list[Word] = []
             for w in [*words(self.text[ps:pe], ps), Word(".", pe, pe)]:
+                if w.text == "." and run and len(run[-1].text) == 1 and run[-1].text.isupper():
+                    continue  # an initial: "Oskar J. Grimstad"
                 good = (
                     w.text[:1].isupper()
                     and w.low not in FUNCTION_WORDS

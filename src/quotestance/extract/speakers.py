@@ -114,6 +114,9 @@ GROUP_REACH = {"no": "paragraphs", "en": "sentence"}
 COUNTRY_GROUPS = {"no": ("landene", "de to landene")}
 
 
+INITIAL = re.compile(r"[^\W\d_]\.?")
+
+
 def name_key(name: str) -> list[str]:
     return [t for t in re.split(r"[\s-]+", name.lower().replace("’", "'")) if t]
 
@@ -221,8 +224,8 @@ class NameRegister:
         def short_form(i: int, j: int) -> bool:
             if not self._keys[i] < self._keys[j]:
                 return False
-            if all(w in given for w in self._keys[j] - self._keys[i]):
-                return True
+            if all(w in given or INITIAL.fullmatch(w) for w in self._keys[j] - self._keys[i]):
+                return True  # first names and initials ("Oskar J. Grimstad")
             (at_i, name_i), (at_j, name_j) = self.names[i], self.names[j]
             extra = name_j[: -len(name_i)].split()
             return (
