@@ -933,3 +933,18 @@ def test_senator_is_a_title(extract):
         )
     )
     assert q.speaker == "Edward Kennedy"
+
+
+def test_a_quote_after_a_line_that_attributes_it_with_a_colon(extract):
+    qs = extract(
+        "I en e-post til Dagbladet.no skriver Kalaaji:\n"
+        "«Angående vår undersøkelse på klinikken, så viser det seg at vi har et "
+        "forbedringspotensial.»\n"
+        "Som The Economist skriver i siste nummer:\n"
+        "«It seemed like a great idea at the time, and then it was not.»\n",
+        "no",
+    )
+    assert [(q.speaker, q.cue_class) for q in qs] == [
+        ("Kalaaji", "written"),
+        ("The Economist", "written"),
+    ]

@@ -236,7 +236,9 @@ def _candidates_no(
         sentence = sentence_of(q.marks[0][0], spans) or (q.start, q.end)
         end_sentence = sentence_of(max(q.end - 1, q.start), spans) or sentence
         sentence = (sentence[0], max(sentence[1], end_sentence[1]))
-        return (*nor.attribute_direct(q.segments, sentence), sentence)
+        j = spans.last_ending_by(sentence[0])
+        lead = spans.spans[j] if j is not None else None
+        return (*nor.attribute_direct(q.segments, sentence, lead), sentence)
 
     outside = [q for q in quoted if not dash_spans.contains(q.start)]
     marked, fragments = direct_candidates(article.text, outside, spans, resolver.lex, attribute)

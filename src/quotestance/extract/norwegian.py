@@ -607,18 +607,53 @@ class NorwegianAttribution:
         return mention, self._cue_text(cue, verb), (cue.start, cue.end)
 
     def attribute_direct(
-        self, segments: list[tuple[int, int]], sentence: tuple[int, int]
+        self,
+        segments: list[tuple[int, int]],
+        sentence: tuple[int, int],
+        lead: tuple[int, int] | None = None,
     ) -> tuple[Mention | None, str, tuple[int, int] | None]:
+        """Speaker, cue and cue span of a quote in marks: ", sa X." after it, "X sa:" before
+        it in its sentence, or ``lead``, the sentence before, when it ends with a colon ("I en
+        e-post til Dagbladet.no skriver Kalaaji:" / "«Angående ...»")."""
         start, end = segments[0][0], segments[-1][1]
         after = words(self.text[end + 1 : sentence[1]], end + 1)
         hit = self.inverted(after)
         if hit is None:
             before = words(self.text[sentence[0] : max(sentence[0], start - 1)], sentence[0])
             hit = self.leading(before)
+        if (
+            hit is None
+            and lead is not None
+            and self.text[lead[0] : lead[1]].rstrip().endswith(":")
+            and not self.text[lead[1] : start].strip(' \n«"“')
+        ):
+            ws = words(self.text[lead[0] : lead[1]], lead[0])
+            hit = self.leading(ws) or self._verb_then_speaker(ws)
         if hit is None:
             return None, "", None
         verb, cue, mention = hit
         return mention, self._cue_text(cue, verb), (cue.start, cue.end)
+
+    def _verb_then_speaker(self, ws: list[Word]) -> tuple[Verb, Word, Mention] | None:
+        """ "I en e-post til Dagbladet.no skriver Kalaaji:": a verb, then the speaker up to
+        the colon that ends the words ("Som The Economist skriver i siste nummer:": the
+        subject before it)."""
+        if not ws or ws[-1].text != ":":
+            return None
+        for k in range(len(ws) - 2, 0, -1):
+            if self._verb_at(ws, k) is None:
+                continue
+            hit = self.inverted(ws, k)
+            if hit is None or _first_from(ws, hit[2].end) != len(ws) - 1:
+                return None
+            if hit[2].text.split()[0].lower() in ADJUNCT_STARTS:
+                # "Som The Economist skriver i siste nummer:": the subject before the verb
+                left = [w for w in ws[:k] if w.low not in ("som", "slik")]
+                if not left or not left[0].text[:1].isupper():
+                    return None
+                return hit[0], hit[1], self._subject_mention(left)
+            return hit
+        return None
 
     def find_indirect(self, sentence: tuple[int, int], blocked: Spans) -> list[Candidate]:
         s, e = sentence
