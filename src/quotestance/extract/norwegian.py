@@ -454,7 +454,7 @@ class NorwegianAttribution:
     def _name_after_role(self, ws: list[Word], mention: Mention) -> Mention | None:
         """ ", sier president i Norges Seilforbund, Stig Hvide Smith.": a role with no name
         of its own, then a comma and a name that ends the sentence; the name."""
-        if any(ch.isupper() for ch in mention.text[:1]):
+        if mention.text[:1].isupper():
             return None
         k = _first_from(ws, mention.end)
         comma = next((x for x in range(k, len(ws)) if ws[x].text in ",.!?"), None)
