@@ -1139,3 +1139,12 @@ def test_curly_quotes_inside_curly_quotes(extract):
         )
     )
     assert q.text.endswith("see him in the White House") and q.speaker == "Adriana Rodarte"
+
+
+def test_a_name_between_the_quote_and_its_verb_when_the_parse_loses_it(extract):
+    q = extract(
+        "“He's absolutely right. There's a severe disconnect between this White House and "
+        "frankly the president and our military,” Flynn, a top Trump surrogate, said Thursday "
+        "morning on Fox News’s “Fox and Friends.”"
+    )[0]
+    assert q.speaker == "Flynn" and q.speaker_mention == "Flynn"

@@ -674,6 +674,8 @@ def attribute_direct(
             if child.dep_ in ("dobj", "attr", "npadvmod") and child.pos_ in ("PROPN", "PRON"):
                 subject = child
                 break
+    if subject is None and sent.tok_start(tok) >= end:
+        subject = _name_between(sent, end, tok, quoted_spans)
     cue_span = (sent.tok_start(tok), sent.tok_end(tok))
     mention = (
         mention_for(subject, sent, whole=subject.dep_ in SUBJECTS or subject.pos_ != "PROPN")
@@ -681,6 +683,23 @@ def attribute_direct(
         else None
     )
     return mention, tok.text, cue_span, sentence
+
+
+def _name_between(sent: Sentence, end: int, verb, quoted_spans: Spans):
+    """ "“...,” Flynn, a top Trump surrogate, said Thursday on “Fox and Friends.”" parsed with
+    the name hanging inside the quote: the first name between the quote's end and its verb,
+    outside quote marks, as the head of its compound; None if there is none."""
+    for tok in sent.span:
+        pos = sent.tok_start(tok)
+        if pos < end or quoted_spans.contains(pos):
+            continue
+        if tok.i >= verb.i:
+            return None
+        if tok.pos_ == "PROPN":
+            while tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.i < verb.i:
+                tok = tok.head
+            return tok
+    return None
 
 
 CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "conj", "advcl", "attr", "oprd"})
