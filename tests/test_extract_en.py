@@ -1148,3 +1148,16 @@ def test_a_name_between_the_quote_and_its_verb_when_the_parse_loses_it(extract):
         "morning on Fox News’s “Fox and Friends.”"
     )[0]
     assert q.speaker == "Flynn" and q.speaker_mention == "Flynn"
+
+
+def test_a_quoted_letter_closed_with_a_name_is_its_writers(extract):
+    q = only(
+        extract(
+            "The letter arrived on Monday.\n\n"
+            '"Dear Ms Smith, we regret to inform you that your application was not successful '
+            "this year.\n\n"
+            '"Yours sincerely, John Baker, Director of Admissions"'
+        )
+    )
+    assert q.speaker == "John Baker" and q.cue_class == "written"
+    assert "sincerely" not in q.text

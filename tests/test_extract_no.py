@@ -948,3 +948,19 @@ def test_a_quote_after_a_line_that_attributes_it_with_a_colon(extract):
         ("Kalaaji", "written"),
         ("The Economist", "written"),
     ]
+
+
+def test_a_quoted_letter_closed_with_a_name_is_its_writers(extract):
+    q = only(
+        extract(
+            "Cathrine\n"
+            "«Ut fra hva jeg kan finne ut av våre arkiver har du ikke hatt noen sak i "
+            "barneverntjenesten på Askøy.\n"
+            "Frem til for cirka 3 år siden var rutinen at meldinger skulle oppbevares i ett år.\n"
+            "Mvh Gro Kyte, Leder for barneverntjenesten»\n"
+            "Cathrine husker ikke noe av dette.\n",
+            "no",
+        )
+    )
+    assert q.speaker == "Gro Kyte" and q.cue_class == "written"
+    assert "Mvh" not in q.text and q.text.endswith("oppbevares i ett år.")

@@ -115,6 +115,8 @@ class Lexicon:
     particles: frozenset[str] = frozenset()
     # titles a first name may follow alone ("Sir Edward"), not only a surname ("Mr Howard")
     first_name_titles: frozenset[str] = frozenset()
+    # phrases a letter closes with before its writer's name ("Mvh Gro Kyte")
+    sign_offs: frozenset[str] = frozenset()
 
     def cue_class(self, cue: str) -> str:
         """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
@@ -173,6 +175,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
     peers = base / "peer_titles.txt"  # optional: titles that are part of a peer's name
     particles = base / "particles.txt"  # optional: words that make a speech verb another
     given = base / "first_name_titles.txt"  # optional: titles a first name may follow alone
+    sign_offs = base / "sign_offs.txt"  # optional: a letter's closing before its writer
     return Lexicon(
         lang=lang,
         verbs=verbs,
@@ -188,6 +191,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         peer_titles=_optional_list(peers),
         particles=_optional_list(particles),
         first_name_titles=_optional_list(given),
+        sign_offs=_optional_list(sign_offs),
     )
 
 

@@ -833,6 +833,7 @@ class NorwegianAttribution:
                     and self.entities.lookup(w.text, "no") is None
                     and self.entities.lookup(re.sub(r"s$", "", w.text), "no") is None
                     and w.low not in self.lex.titles
+                    and w.low not in self.lex.sign_offs  # "Mvh Gro Kyte"
                     # a demonym opening the sentence: "Danske Ellen Porsdal Hink synes ..."
                     and not (w.low.endswith("ske") and self.entities.lookup(w.low, "no"))
                 )

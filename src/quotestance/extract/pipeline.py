@@ -160,6 +160,39 @@ def _narrated(
             resolved[i] = Resolved(full or name, "person")
 
 
+def _signed_off(
+    candidates: list[Candidate], resolved: list[Resolved], text: str, resolver: SpeakerResolver
+) -> None:
+    """A quoted letter whose last line is a closing and a name ("Mvh Gro Kyte, Leder for
+    barneverntjenesten»", "Sincerely, Jane Smith") is that person's written words, the
+    closing line left out of the quote (``resources/<lang>/sign_offs.txt``)."""
+    phrases = sorted(resolver.lex.sign_offs, key=len, reverse=True)
+    if not phrases:
+        return
+    closing = re.compile(
+        r"[^\S\n]*(?:" + "|".join(re.escape(p) for p in phrases) + r")[,:]?[^\S\n]+"
+        r"(?P<name>[^\W\d_][\w.’'-]*(?:[^\S\n]+[^\W\d_][\w.’'-]*){0,3})",
+        re.IGNORECASE,
+    )
+    for i, cand in enumerate(candidates):
+        if cand.kind != "direct" or len(cand.segments) < 2:
+            continue
+        s, e = cand.segments[-1]
+        m = closing.match(text, s, e)
+        name = m.group("name").rstrip(".,") if m else ""
+        if not m or not all(w[:1].isupper() for w in name.split()):
+            continue
+        person = resolver.person_name(name, m.start("name"))
+        if person is None:
+            continue
+        full = person[0]
+        if full.lower().startswith(tuple(phrases)):
+            full = name  # the recogniser took the closing into the name
+        cand.segments.pop()
+        cand.cue_class = "written"
+        resolved[i] = Resolved(full, "person")
+
+
 # How many quotes after a headline quote may name its speaker.
 HEADLINE_REACH = 3
 
@@ -460,6 +493,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         if res.speaker:
             previous = (cand, res)
     candidates = kept
+    _signed_off(candidates, resolved, article.text, resolver)
     _narrated(
         candidates,
         resolved,
