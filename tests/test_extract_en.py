@@ -1161,3 +1161,11 @@ def test_a_quoted_letter_closed_with_a_name_is_its_writers(extract):
     )
     assert q.speaker == "John Baker" and q.cue_class == "written"
     assert "sincerely" not in q.text
+
+
+def test_a_quote_left_open_is_not_carried_to_a_straight_mark_paragraphs_on(extract):
+    qs = extract(
+        "“We will not give up on this fight, whatever the cost.\n\n"
+        'The vote on the bill is expected on Monday," the spokesman said of the plan.'
+    )
+    assert qs[0].text == "We will not give up on this fight, whatever the cost."

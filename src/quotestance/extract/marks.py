@@ -86,8 +86,9 @@ QUOTE_RUN = 8
 
 def _closes_later(text: str, paragraphs: list[tuple[int, int]], opener: str) -> bool:
     """A closing mark of ``opener`` in these paragraphs before any new ``opener``: only for
-    marks that differ from their closers (« », “ ”), where the two cannot be confused."""
-    closers = mark_pairs()[opener]
+    marks that differ from their closers (« », “ ”), where the two cannot be confused; a
+    closer of mixed typing never closes across paragraphs, so it does not count here."""
+    closers = tuple(c for c in mark_pairs()[opener] if c not in mixed_closers()[opener])
     if opener in closers:
         return False
     for ps, pe in paragraphs:
