@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from quotestance.entities import Entity, EntityTable
 from quotestance.extract.schema import NamedMention
 
 # A capitalised word (hyphenated parts and a genitive -s allowed) and the particles that may
@@ -19,6 +20,20 @@ RUN = re.compile(rf"{WORD}(?:\s+(?:(?:von|van|der|de|den|la|le|al)\s+)*{WORD})*"
 # a genitive ending: "Charles Clarke's plans", "Downing Street's view"
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 OPENERS = re.compile(r"[\s«»“”\"'(–—-]*$")
+
+
+def opens_sentence_at(text: str, position: int, ends: str = ".!?\n", dashes: str = " –-") -> bool:
+    """Nothing but a sentence end (one of ``ends``), a line break or a dash before
+    ``position``: there a capital says nothing ("Eieren erkjenner ...")."""
+    before = text[max(0, position - 3) : position].rstrip(dashes)
+    return not before or before[-1] in ends
+
+
+def demonym_adjective(word: str, lang: str, entities: EntityTable) -> Entity | None:
+    """The country of a Norwegian demonym adjective capitalised because it opens the
+    sentence ("Danske Ellen Porsdal Hink synes ..."): a -ske form the gazetteer knows."""
+    low = word.lower()
+    return entities.lookup(low, lang) if lang == "no" and low.endswith("ske") else None
 
 
 def capitalised_names(text: str, sentences: list[tuple[int, int]]) -> list[NamedMention]:

@@ -19,6 +19,7 @@ from typing import Any
 from quotestance.entities import EntityTable
 from quotestance.extract.gender import first_names
 from quotestance.extract.marks import Spans
+from quotestance.extract.names import demonym_adjective, opens_sentence_at
 from quotestance.extract.schema import Candidate, Mention, NamedMention
 from quotestance.lexicon import Lexicon, Verb
 from quotestance.log import logger
@@ -84,15 +85,14 @@ GROUP_COUNTS = frozenset({"to", "tre", "fire", "fem", "begge"})
 COMMON_WORD_NAMES = frozenset({"hans", "per", "even", "eller"})
 # What may come before a name that is its sentence's subject: nothing, or a short role and a
 # comma ("Kulturrådets leder, Vigdis Moe Skarstein, avviser ...").
-SUBJECT_LEAD = re.compile(r"(?:(?:[\w-]+\s+){0,3}[\w-]+,\s+)?")
+ROLE_COMMA = r"(?:[\w-]+\s+){0,3}[\w-]+,\s+"
+SUBJECT_LEAD = re.compile(rf"(?:{ROLE_COMMA})?")
 # Pronouns that name no speaker of reported speech ("Det vil kreve ...").
 NO_SPEAKERS = frozenset({"det", "dette", "den", "denne"})
 # How many words between a speaker after its verb and the "at" of what they said.
 AT_REACH = 8
 # A role, a comma and a name: the subject of the verb after it, not words it reports.
-APPOSED_SUBJECT = re.compile(
-    r"(?:[\w-]+\s+){0,3}[\w-]+,\s+[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*\s*"
-)
+APPOSED_SUBJECT = re.compile(rf"{ROLE_COMMA}[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*\s*")
 # Words of the first and second person: a sentence with one is a speaker's, not narration.
 FIRST_PERSON = frozenset(
     {"jeg", "meg", "min", "mi", "mitt", "mine", "vi", "oss", "vår", "vårt", "våre"}
@@ -306,11 +306,6 @@ class NorwegianAttribution:
             phrase_end,
         )
 
-    def _opens_sentence(self, w: Word) -> bool:
-        """Nothing but a sentence end, a line break or a dash before ``w``."""
-        before = self.text[max(0, w.start - 3) : w.start].rstrip(" –—-")
-        return not before or before[-1] in '.!?\n«"»:'
-
     def _name_core(self, core: list[Word]) -> list[Word]:
         """A speaker phrase cut to the name it holds: "Martin siden", "Berge videre",
         "Jølstad og viser fram en hytte", "han like enkelt", "Jannike Hovland i Norske
@@ -328,7 +323,11 @@ class NorwegianAttribution:
             return core  # a description ("en ny rapport fra Statistisk sentralbyrå")
         nxt = core[i + 1] if i + 1 < len(core) else None
         if nxt is not None and not nxt.text[:1].isupper() and nxt.low not in NAME_PARTICLES:
-            if i == 0 and self._opens_sentence(core[0]) and core[0].low not in first_names():
+            if (
+                i == 0
+                and opens_sentence_at(self.text, core[0].start, '.!?\n«"»:', " –—-")
+                and core[0].low not in first_names()
+            ):
                 return core  # a capital that only opens the sentence: "Eieren av klinikken"
             if core[i].text.endswith("s"):
                 return core  # a genitive: "Arbeiderpartiets generalsekretær"
@@ -835,7 +834,7 @@ class NorwegianAttribution:
                     and w.low not in self.lex.titles
                     and w.low not in self.lex.sign_offs  # "Mvh Gro Kyte"
                     # a demonym opening the sentence: "Danske Ellen Porsdal Hink synes ..."
-                    and not (w.low.endswith("ske") and self.entities.lookup(w.low, "no"))
+                    and not demonym_adjective(w.text, "no", self.entities)
                 )
                 if good:
                     run.append(w)

@@ -10,6 +10,7 @@ lists of resources/<lang>/."""
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -160,20 +161,27 @@ def _narrated(
             resolved[i] = Resolved(full or name, "person")
 
 
+@functools.cache
+def _sign_off_pattern(phrases: frozenset[str]) -> re.Pattern[str]:
+    """A closing of ``phrases`` (the longest first), then the name it signs."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(
+        r"[^\S\n]*(?:" + "|".join(re.escape(p) for p in ordered) + r")[,:]?[^\S\n]+"
+        r"(?P<name>[^\W\d_][\w.’'-]*(?:[^\S\n]+[^\W\d_][\w.’'-]*){0,3})",
+        re.IGNORECASE,
+    )
+
+
 def _signed_off(
     candidates: list[Candidate], resolved: list[Resolved], text: str, resolver: SpeakerResolver
 ) -> None:
     """A quoted letter whose last line is a closing and a name ("Mvh Gro Kyte, Leder for
     barneverntjenesten»", "Sincerely, Jane Smith") is that person's written words, the
     closing line left out of the quote (``resources/<lang>/sign_offs.txt``)."""
-    phrases = sorted(resolver.lex.sign_offs, key=len, reverse=True)
+    phrases = resolver.lex.sign_offs
     if not phrases:
         return
-    closing = re.compile(
-        r"[^\S\n]*(?:" + "|".join(re.escape(p) for p in phrases) + r")[,:]?[^\S\n]+"
-        r"(?P<name>[^\W\d_][\w.’'-]*(?:[^\S\n]+[^\W\d_][\w.’'-]*){0,3})",
-        re.IGNORECASE,
-    )
+    closing = _sign_off_pattern(phrases)
     for i, cand in enumerate(candidates):
         if cand.kind != "direct" or len(cand.segments) < 2:
             continue

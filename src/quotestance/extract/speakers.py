@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from quotestance.entities import Entity, EntityTable
 from quotestance.extract.gender import first_names, name_gender, pronoun_genders
-from quotestance.extract.names import POSSESSIVE
+from quotestance.extract.names import POSSESSIVE, demonym_adjective, opens_sentence_at
 from quotestance.lexicon import Lexicon
 from quotestance.offices import OfficeHolders, load_terms
 
@@ -304,8 +304,9 @@ class SpeakerResolver:
                 )
                 if place is not None and place.type == "person":
                     place = None  # a person's name is the name, not a leading place
-                if place is None and self._demonym_first(words, tokens[i + n :]):
-                    place = self.entities.lookup(phrase.lower(), self.lang)
+                rest = tokens[i + n :]
+                if place is None and n == 1 and rest and is_capitalised(rest[0]):
+                    place = demonym_adjective(phrase, self.lang, self.entities)
                 if phrase.lower() in self.lex.titles or (
                     n == 1 and self._is_title(phrase.lower())
                 ):
@@ -335,17 +336,6 @@ class SpeakerResolver:
         ):
             rest, stripped = stripped[-1:], stripped[:-1]  # "Mr Major": a surname, not a rank
         return rest, stripped, titled or inner
-
-    def _demonym_first(self, words: list[str], rest: list[str]) -> bool:
-        """A Norwegian demonym capitalised as the sentence's first word before a name
-        ("Danske Ellen Porsdal Hink synes ...")."""
-        return (
-            self.lang == "no"
-            and len(words) == 1
-            and words[0].lower().endswith("ske")
-            and bool(rest)
-            and is_capitalised(rest[0])
-        )
 
     def _inner_titles(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
         """A title or role word further in: "Tory co-chairman Liam Fox", "Wednesday Mr
@@ -479,12 +469,6 @@ class SpeakerResolver:
             collective=True,
         )
 
-    def _opens_sentence(self, position: int) -> bool:
-        """Nothing but a sentence end, a line break or a dash before ``position``: there a
-        capital says nothing ("Eieren erkjenner ...")."""
-        before = self.text[max(0, position - 3) : position].rstrip(" –-")
-        return not before or before[-1] in ".!?\n"
-
     def _last_person_before(self, position: int) -> str | None:
         """The canonical name of the person named last before ``position``."""
         named = [(at, name) for at, name, _subject in self.people if at < position]
@@ -510,7 +494,9 @@ class SpeakerResolver:
         if (
             not DEFINITE_ROLE.get(self.lang)
             or not re.fullmatch(r"[\w-]+", text)
-            or not (text.rsplit("-", 1)[-1][:1].islower() or self._opens_sentence(position))
+            or not (
+                text.rsplit("-", 1)[-1][:1].islower() or opens_sentence_at(self.text, position)
+            )
         ):
             return None
         for ending, replacement in DEFINITE_ROLE[self.lang]:
@@ -584,7 +570,7 @@ class SpeakerResolver:
     def _of_gender(self, gender: str | None) -> Callable[[str], bool] | None:
         if gender is None:
             return None
-        return lambda full: self._gender(full) in (None, gender)
+        return lambda full: self.gender_of(full) in (None, gender)
 
     def _given_word(self, word: str) -> bool:
         """A capitalised word that is no title and nothing the gazetteer knows, nor one of its
@@ -597,10 +583,6 @@ class SpeakerResolver:
         )
 
     def gender_of(self, name: str | None) -> str | None:
-        """The gender the article or the name gives a person ("m", "f"), else None."""
-        return self._gender(name)
-
-    def _gender(self, name: str | None) -> str | None:
         if name is None:
             return None
         return self.genders.get(name) or name_gender(name, self.lang)
@@ -614,28 +596,28 @@ class SpeakerResolver:
         since = self.last_at.get("person", -1) if last is not None else -1
         if gender is None:
             return last
-        fits = last is not None and self._gender(last.speaker) in (None, gender)
+        fits = last is not None and self.gender_of(last.speaker) in (None, gender)
         for at, full, subject in reversed(self.people):
             if at >= position or at <= since:
                 continue
-            if subject and self._gender(full) == gender:
+            if subject and self.gender_of(full) == gender:
                 if last is not None and full == last.speaker:
                     return last
                 return Resolved(full, "person")
         if fits:
             return last
         for at, full, _subject in reversed(self.people):
-            if at < position and self._gender(full) == gender:
+            if at < position and self.gender_of(full) == gender:
                 return Resolved(full, "person")
         if last is None:
             named = self.register.last_before(position)
-            if named is not None and self._gender(named) in (None, gender):
+            if named is not None and self.gender_of(named) in (None, gender):
                 return Resolved(named, "person")
             if named is None and not any(at < position for at, _f, _s in self.people):
                 # nobody named yet (a story that opens on a quote, or a piece cut from a
                 # longer one): the first person of the pronoun's gender named after it
                 for at, full, _subject in self.people:
-                    if at > position and self._gender(full) == gender:
+                    if at > position and self.gender_of(full) == gender:
                         return Resolved(full, "person")
         return None
 
