@@ -42,6 +42,44 @@ def test_a_demonym_is_its_country(targets):
     assert only_targets(found) == ["China"]
 
 
+def test_a_demonym_naming_people_is_not_their_country(targets):
+    found = targets(
+        "“He did not need to meet with a Mexican to determine what is good for Americans,”"
+        " said Ken White.\n"
+    )
+    assert only_targets(found) == []
+
+
+def test_a_demonym_adjective_of_the_country_s_doing_stays(targets):
+    found = targets("“A Russian defeat would hurt Beijing,” Emi Mifune said.\n")
+    assert only_targets(found) == ["Russia", "China"]
+
+
+def test_people_s_lives_are_not_their_country(targets):
+    found = targets(
+        "“That just puts lives in jeopardy, not just American lives,” John Tiegen said.\n"
+    )
+    assert only_targets(found) == []
+
+
+def test_a_country_qualifying_an_office_is_the_holder_s_description(targets):
+    found = targets(
+        "“A discussion with the Mexican president was necessary,” said Peter Fonseca.\n"
+    )
+    assert only_targets(found) == []
+    found = targets(
+        "“The president of Mexico put money into the foundation,” said David Groner.\n"
+    )
+    assert only_targets(found) == []
+
+
+def test_a_plural_title_is_no_description_of_the_government(targets):
+    found = targets(
+        "“I have seen prime ministers and party leaders come and go,” Charles Kennedy said.\n"
+    )
+    assert "UK Government" not in only_targets(found)
+
+
 def test_a_capital_as_metonym(targets):
     found = targets("“Brussels has to listen to us now,” the minister, Anna Berg, said.\n")
     assert "European Union" in only_targets(found)
@@ -169,6 +207,11 @@ def test_no_a_party_by_name(targets):
 def test_no_a_country_and_its_genitive(targets):
     found = targets("– Kinas rolle er avgjørende, sier utenriksminister Espen Barth Eide.\n", "no")
     assert only_targets(found) == ["China"]
+
+
+def test_no_a_country_qualifying_an_office_is_the_holder_s_description(targets):
+    found = targets("– Norges statsminister har sviktet oss, sier Sylvi Listhaug.\n", "no")
+    assert "Norway" not in only_targets(found)
 
 
 def test_no_a_person_in_the_genitive(targets):

@@ -67,6 +67,19 @@ def load_terms(path: Path | None = None) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+@functools.cache
+def office_words(lang: str) -> frozenset[str]:
+    """The offices' names in ``lang`` and their head words ("prime minister", "minister";
+    "secretary of state", "secretary"): words for one office holder."""
+    words: set[str] = set()
+    for term in load_terms():
+        for phrase in term.phrases.get(lang, ()):
+            words.add(phrase)
+            parts = phrase.split(" of ")[0].split()
+            words.add(parts[0] if " of " in phrase else parts[-1])
+    return frozenset(words)
+
+
 class OfficeHolders:
     """The holders of one country's offices in the years an article is about."""
 

@@ -30,6 +30,7 @@ from quotestance.extract.names import POSSESSIVE, capitalised_names
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
 from quotestance.lexicon import load_lexicon, read_list, read_table, resource_dir
+from quotestance.offices import office_words
 
 
 @dataclass(frozen=True)
@@ -94,15 +95,59 @@ def people_nouns(lang: str) -> frozenset[str]:
     return frozenset(w.lower() for w in read_list(resource_dir() / lang / "people_nouns.txt"))
 
 
+# the parse's tags of a demonym that names people: "Americans", "a Mexican"
+PEOPLE_TAGS = frozenset({"NNS", "NNPS"})
+INDEFINITE = frozenset({"a", "an"})
+
+
 def describes_people(nm: NamedMention, lang: str) -> bool:
     """A demonym or country name that describes people in general ("the British people")."""
     return nm.dep in MODIFIER_DEPS and nm.head in people_nouns(lang)
+
+
+def names_people(nm: NamedMention) -> bool:
+    """A demonym that names people ("good for Americans", "meet with a Mexican"), not their
+    country as an actor; a party's members ("the Tories") stand for their party."""
+    if nm.label != "NORP" or nm.dep in MODIFIER_DEPS:
+        return False  # "a Russian defeat": the country's
+    return nm.tag in PEOPLE_TAGS or nm.before in INDEFINITE
 
 
 @functools.cache
 def locative_words(lang: str) -> frozenset[str]:
     """Words before a place name that make it a location, not an actor ("in Iowa")."""
     return frozenset(w.lower() for w in read_list(resource_dir() / lang / "locatives.txt"))
+
+
+COUNTRY_TYPES = frozenset({"country", "place"})
+LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def _word_before(text: str, start: int) -> str:
+    m = LAST_WORD.search(text, max(0, start - 40), start)
+    return m.group(1).lower() if m else ""
+
+
+WORDS_AFTER = re.compile(r"\s+([a-zæøå-]+)(?:\s+([a-zæøå-]+))?")
+OFFICE_OF = {"en": re.compile(r"(?:^|\s)((?:[a-z-]+\s+)?[a-z-]+)\s+of\s+(?:the\s+)?$")}
+
+
+def _qualifies_office(text: str, start: int, end: int, lang: str) -> bool:
+    """A country that qualifies an office held by one person (resources/offices.tsv: "the
+    Mexican president", "Norges statsminister", "the president of Mexico") describes the
+    holder; the country is not the target."""
+    titles = office_words(lang)
+    after = WORDS_AFTER.match(text, end)
+    if after and (
+        after.group(1) in titles or f"{after.group(1)} {after.group(2) or ''}".strip() in titles
+    ):
+        return True
+    of = OFFICE_OF.get(lang)
+    before = of.search(text, max(0, start - 40), start) if of else None
+    if before is None:
+        return False
+    words = before.group(1).split()
+    return " ".join(words) in titles or words[-1] in titles
 
 
 def _clean(name: str) -> str:
@@ -146,6 +191,8 @@ def name_targets(
             if entity is not None:
                 if entity.type != "person" and describes_people(nm, quote.lang):
                     continue  # "the British people": the people, not the country
+                if entity.type in COUNTRY_TYPES and names_people(nm):
+                    continue  # "good for Americans": people, not their country
                 found.append(_from_entity(entity, nm, "name"))
                 continue
             if kind is None:
@@ -181,10 +228,15 @@ def find_targets(
     """
     table = table or load_entities()
     generic = [(n.start, n.end) for n in names or [] if describes_people(n, quote.lang)]
+    people = [(n.start, n.end) for n in names or [] if names_people(n)]
     mentions = [
         t
         for t in entity_mentions(quote, text, table)
-        if t.type == "person" or not any(s <= t.start and t.end <= e for s, e in generic)
+        if t.type == "person"
+        or not (
+            any(s <= t.start and t.end <= e for s, e in generic)
+            or (t.type in COUNTRY_TYPES and any(s <= t.start and t.end <= e for s, e in people))
+        )
     ]
     taken = [(t.start, t.end) for t in mentions]
     # capitalised runs the entity recogniser missed ("Brown is hiding ..."): they count only
@@ -226,6 +278,8 @@ def find_targets(
     for t in sorted(mentions, key=lambda t: t.start):
         if t.name == quote.speaker:
             continue  # nobody is the target of their own quote
+        if t.type in COUNTRY_TYPES and _qualifies_office(text, t.start, t.end, quote.lang):
+            continue  # "the Mexican president", "the president of Mexico": the office holder
         targets.setdefault(t.name, t)
     return list(targets.values())
 
@@ -530,13 +584,22 @@ def description_targets(
         for phrase, name in known.items():
             entity = table.by_name.get(name)
             for m in re.finditer(rf"\b{re.escape(phrase)}\b", part, re.IGNORECASE):
-                if entity is not None:
+                if entity is not None and not _part_of_title(part, m, quote.lang):
                     found.append(_from_entity(entity, _at(m, start), "role"))
         if party is not None and party.type == "party":
             for phrase in party_words(quote.lang):
                 for m in re.finditer(rf"\b{re.escape(phrase)}\b", part, re.IGNORECASE):
                     found.append(_from_entity(party, _at(m, start), "role"))
     return found
+
+
+def _part_of_title(part: str, m: re.Match[str], lang: str) -> bool:
+    """The word before a description makes it a title of its own: "prime ministers and party
+    leaders come and go" are not the government's ministers."""
+    before = _word_before(part, m.start())
+    phrase = m.group().lower()
+    titles = load_lexicon(lang).titles
+    return bool(before) and any(f"{before} {w}" in titles for w in (phrase, phrase.rstrip("s")))
 
 
 def _at(m: re.Match[str], offset: int) -> NamedMention:

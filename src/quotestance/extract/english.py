@@ -849,6 +849,7 @@ def named_mentions(sentences: list[Sentence]) -> list[NamedMention]:
                     before,
                     ent.root.dep_,
                     lemma_of(ent.root.head),
+                    ent.root.tag_,
                 )
             )
     return found

@@ -102,3 +102,4 @@ class NamedMention:
     before: str = ""  # the preceding word, lower-cased ("in" of "in Iowa")
     dep: str = ""  # the name's role in the parse ("compound" in "Texas Sen. Ted Cruz")
     head: str = ""  # the lemma of the word it depends on ("people" of "the British people")
+    tag: str = ""  # the fine-grained tag of the name's head word ("NNPS" of "Americans")
