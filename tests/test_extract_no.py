@@ -876,6 +876,44 @@ def test_a_fronted_clause_then_the_verb_the_speaker_and_at(extract):
     ]
 
 
+def test_an_interview_that_opens_with_a_question_is_the_first_person_quoted_after(extract):
+    text = (
+        "Fagernes i Valdres, 23. august i år.\n"
+        "- Var det skummelt?\n"
+        "- Ja, for det var ikke planen i det hele tatt.\n"
+        "Bryllupet ble omtalt som «årets fest».\n"
+        "Gjestene kom fra hele landet.\n"
+        "- Jeg er i alle fall ikke redd, sier Shabana Rehman Gaarder.\n"
+    )
+    qs = extract(text, "no")
+    assert [(q.text[:20], q.speaker) for q in qs if q.kind == "direct"] == [
+        ("Ja, for det var ikke", "Shabana Rehman Gaarder"),
+        ("Jeg er i alle fall i", "Shabana Rehman Gaarder"),
+    ]
+
+
+def test_an_answer_far_from_the_last_quote_is_still_the_interviewee_s(extract):
+    facts = "".join(f"Filmen ble vist på kino nummer {n}.\n" for n in range(14))
+    text = (
+        "- Jeg lager de filmene jeg har lyst å se selv, sier Erik Poppe.\n"
+        + facts
+        + "- Hva svarte du?\n"
+        "- Det betyr i beste fall at filmen har rørt ved noe.\n"
+    )
+    qs = extract(text, "no")
+    assert [q.speaker for q in qs] == ["Erik Poppe", "Erik Poppe"]
+
+
+def test_a_place_beside_he_or_she_in_the_narration_is_no_speaker(extract):
+    text = (
+        "- Dagfinn har vært utrolig viktig for meg, sier Shabana Rehman.\n"
+        "Da hun flyttet til New York i 2005, flyttet de to fra hverandre.\n"
+        "- Vi fikk det ikke til, rett og slett.\n"
+    )
+    qs = extract(text, "no")
+    assert [q.speaker for q in qs] == ["Shabana Rehman", "Shabana Rehman"]
+
+
 def test_a_name_from_the_narration_takes_the_full_name_given_later(extract):
     qs = extract(
         "Arrene på sjelen er verre, men Cathrine nekter å la det ødelegge livet hennes.\n"

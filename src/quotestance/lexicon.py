@@ -117,6 +117,8 @@ class Lexicon:
     first_name_titles: frozenset[str] = frozenset()
     # phrases a letter closes with before its writer's name ("Mvh Gro Kyte")
     sign_offs: frozenset[str] = frozenset()
+    # words before a place name that make it a location ("in Iowa", "til New York")
+    locatives: frozenset[str] = frozenset()
 
     def cue_class(self, cue: str) -> str:
         """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
@@ -176,6 +178,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
     particles = base / "particles.txt"  # optional: words that make a speech verb another
     given = base / "first_name_titles.txt"  # optional: titles a first name may follow alone
     sign_offs = base / "sign_offs.txt"  # optional: a letter's closing before its writer
+    locatives = base / "locatives.txt"  # optional: words that make a name a location
     return Lexicon(
         lang=lang,
         verbs=verbs,
@@ -192,6 +195,7 @@ def load_lexicon(lang: str, folder: str | None = None) -> Lexicon:
         particles=_optional_list(particles),
         first_name_titles=_optional_list(given),
         sign_offs=_optional_list(sign_offs),
+        locatives=_optional_list(locatives),
     )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from quotestance.entities import Entity, EntityTable, descriptions, load_entities
 from quotestance.errors import InputError
 from quotestance.extract.gender import first_names, pronoun_genders, title_genders
-from quotestance.extract.names import POSSESSIVE, capitalised_names
+from quotestance.extract.names import POSSESSIVE, capitalised_names, word_before
 from quotestance.extract.pipeline import Analysis
 from quotestance.extract.schema import NamedMention, Quote
 from quotestance.lexicon import load_lexicon, read_list, read_table, resource_dir
@@ -113,19 +113,12 @@ def names_people(nm: NamedMention) -> bool:
     return nm.tag in PEOPLE_TAGS or nm.before in INDEFINITE
 
 
-@functools.cache
 def locative_words(lang: str) -> frozenset[str]:
     """Words before a place name that make it a location, not an actor ("in Iowa")."""
-    return frozenset(w.lower() for w in read_list(resource_dir() / lang / "locatives.txt"))
+    return load_lexicon(lang).locatives
 
 
 COUNTRY_TYPES = frozenset({"country", "place"})
-LAST_WORD = re.compile(r"(\w+)\W*$")
-
-
-def _word_before(text: str, start: int) -> str:
-    m = LAST_WORD.search(text, max(0, start - 40), start)
-    return m.group(1).lower() if m else ""
 
 
 WORDS_AFTER = re.compile(r"\s+([a-zæøå-]+)(?:\s+([a-zæøå-]+))?")
@@ -596,7 +589,7 @@ def description_targets(
 def _part_of_title(part: str, m: re.Match[str], lang: str) -> bool:
     """The word before a description makes it a title of its own: "prime ministers and party
     leaders come and go" are not the government's ministers."""
-    before = _word_before(part, m.start())
+    before = word_before(part, m.start())
     phrase = m.group().lower()
     titles = load_lexicon(lang).titles
     return bool(before) and any(f"{before} {w}" in titles for w in (phrase, phrase.rstrip("s")))

@@ -22,6 +22,15 @@ POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 OPENERS = re.compile(r"[\s«»“”\"'(–—-]*$")
 
 
+LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def word_before(text: str, position: int) -> str:
+    """The word before ``position``, lower case ("til" of "flyttet til New York")."""
+    m = LAST_WORD.search(text, max(0, position - 40), position)
+    return m.group(1).lower() if m else ""
+
+
 def opens_sentence_at(text: str, position: int, ends: str = ".!?\n", dashes: str = " –-") -> bool:
     """Nothing but a sentence end (one of ``ends``), a line break or a dash before
     ``position``: there a capital says nothing ("Eieren erkjenner ...")."""

@@ -30,6 +30,7 @@ from quotestance.extract.direct import (
 from quotestance.extract.gender import first_names
 from quotestance.extract.languages import Page, module_for
 from quotestance.extract.marks import Spans, find_quoted
+from quotestance.extract.names import word_before
 from quotestance.extract.schema import Candidate, NamedMention, Quote, quote_id
 from quotestance.extract.speakers import Resolved, SpeakerResolver
 from quotestance.lexicon import Lexicon, cue_set, load_lexicon
@@ -65,15 +66,12 @@ def _clusters(extents: list[tuple[int, int]]) -> list[int]:
     return cluster
 
 
-# How many paragraphs back an interview answer looks for the person answering.
-INTERVIEW_REACH = 12
-
-
 def _answers(
     candidates: list[Candidate], resolved: list[Resolved], paragraph_of: Callable[[int], int]
 ) -> None:
     """An answer with no attribution, in the paragraph after an interviewer's question, is
-    the quote of the person last quoted before the question (the one interviewed)."""
+    the quote of the person last quoted before the question (the one interviewed), or where
+    nobody is, of the first person quoted after it (an interview that opens with a question)."""
     for i in range(1, len(candidates)):
         cand, asked = candidates[i], candidates[i - 1]
         if (
@@ -85,15 +83,22 @@ def _answers(
             or paragraph_of(cand.start) - paragraph_of(asked.end) != 1
         ):
             continue
-        for j in range(i - 2, -1, -1):
-            if paragraph_of(asked.start) - paragraph_of(candidates[j].end) > INTERVIEW_REACH:
-                break
-            if resolved[j].speaker and resolved[j].speaker_type == "person":
-                resolved[i] = Resolved(**{**resolved[j].__dict__})
-                break
+        people = [
+            (abs(paragraph_of(asked.start) - paragraph_of(candidates[j].end)), j > i, j)
+            for j in range(len(candidates))
+            if j not in (i, i - 1) and resolved[j].speaker and resolved[j].speaker_type == "person"
+        ]
+        if people:  # the nearest, the one before on a tie
+            resolved[i] = Resolved(**{**resolved[min(people)[2]].__dict__})
 
 
 FIRST_WORD = re.compile(r"[\s–—-]*(\w[\w'’.-]*)")
+
+
+def _located(text: str, at: int, name: str, lex: Lexicon) -> bool:
+    """A name after a locative word that no first name opens: a place ("flyttet til New
+    York"), or a person ("gikk vi rett på Omar Sidibeh")."""
+    return word_before(text, at) in lex.locatives and name.split()[0].lower() not in first_names()
 
 
 def _narrated(
@@ -110,7 +115,8 @@ def _narrated(
     et forsøk til."): the name it opens with, else the one person it names as a subject, else
     for a he or she opening it (and nobody named) the person last quoted, if the pronoun fits
     them. With ``any_named`` (a language read without a parse), any one person it names and
-    a he or she anywhere in it count."""
+    a he or she anywhere in it count; beside a he or she, a name after a locative word is
+    taken for a place ("Da hun flyttet til New York")."""
     named_at = {at: full for at, full, _subject in resolver.people}
     quoted = Spans((c.start, c.end) for c in candidates)
     for i, cand in enumerate(candidates):
@@ -132,19 +138,22 @@ def _narrated(
         if first is None:
             continue
         name = named_at.get(first.start(1))
-        named = {
-            full
-            for at, full, subject in resolver.people
-            if start <= at < end and (subject or any_named)
-        }
-        if name is None and len(named) == 1:
-            name = next(iter(named))  # "Kulturrådets leder, Vigdis Moe Skarstein, avviser ..."
         said = re.findall(r"\w+", text[start:end].lower())
         persons = [
             w
             for w in (said if any_named else said[:1])
             if resolver.lex.pronouns.get(w) == "person" and w in resolver.pronoun_gender
         ]
+        named = {
+            full
+            for at, full, subject in resolver.people
+            if start <= at < end
+            and (subject or any_named)
+            # "Da hun flyttet til New York": she, not a place
+            and not (any_named and persons and _located(text, at, full, resolver.lex))
+        }
+        if name is None and len(named) == 1:
+            name = next(iter(named))  # "Kulturrådets leder, Vigdis Moe Skarstein, avviser ..."
         if name is None and not named and persons:
             word = persons[0]  # "Han smiler.", "Den kvelden samlet han foreldrene i stua."
             gender = resolver.pronoun_gender.get(word)
