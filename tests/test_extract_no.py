@@ -892,6 +892,15 @@ def test_an_interview_that_opens_with_a_question_is_the_first_person_quoted_afte
     ]
 
 
+def test_a_word_capitalised_as_it_opens_the_sentence_is_no_part_of_the_name(extract):
+    text = (
+        "Telefonen ringer, og en stemme spør om han kan kjøre.\n"
+        "Klart Erik Poppe sier ja.\n"
+        "- Jeg lager de filmene jeg har lyst å se selv, sier Poppe.\n"
+    )
+    assert [q.speaker for q in extract(text, "no")] == ["Erik Poppe"]
+
+
 def test_an_answer_far_from_the_last_quote_is_still_the_interviewee_s(extract):
     facts = "".join(f"Filmen ble vist på kino nummer {n}.\n" for n in range(14))
     text = (
