@@ -901,6 +901,13 @@ def test_a_word_capitalised_as_it_opens_the_sentence_is_no_part_of_the_name(extr
     assert [q.speaker for q in extract(text, "no")] == ["Erik Poppe"]
 
 
+def test_a_relation_then_a_comma_and_a_name_is_the_name(extract):
+    q = only(
+        extract("- Da det ble bestemt i august gikk vi i taket, sier Hannahs far, Andrew.\n", "no")
+    )
+    assert q.speaker == "Andrew"
+
+
 def test_an_answer_far_from_the_last_quote_is_still_the_interviewee_s(extract):
     facts = "".join(f"Filmen ble vist på kino nummer {n}.\n" for n in range(14))
     text = (

@@ -86,6 +86,8 @@ COMMON_WORD_NAMES = frozenset({"hans", "per", "even", "eller"})
 # What may come before a name that is its sentence's subject: nothing, or a short role and a
 # comma ("Kulturrådets leder, Vigdis Moe Skarstein, avviser ...").
 ROLE_COMMA = r"(?:[\w-]+\s+){0,3}[\w-]+,\s+"
+# a person named by a relation to another, in the genitive: "Hannahs far", "Cathrines mor"
+RELATION = re.compile(r"[A-ZÆØÅ][\w-]*s(?:\s+[a-zæøå][\w-]*){1,2}")
 SUBJECT_LEAD = re.compile(rf"(?:{ROLE_COMMA})?")
 # Pronouns that name no speaker of reported speech ("Det vil kreve ...").
 NO_SPEAKERS = frozenset({"det", "dette", "den", "denne"})
@@ -452,8 +454,9 @@ class NorwegianAttribution:
 
     def _name_after_role(self, ws: list[Word], mention: Mention) -> Mention | None:
         """ ", sier president i Norges Seilforbund, Stig Hvide Smith.": a role with no name
-        of its own, then a comma and a name that ends the sentence; the name."""
-        if mention.text[:1].isupper():
+        of its own, then a comma and a name that ends the sentence; the name. The role may
+        be a relation in the genitive (", sier Hannahs far, Andrew.")."""
+        if mention.text[:1].isupper() and not RELATION.fullmatch(mention.text):
             return None
         k = _first_from(ws, mention.end)
         comma = next((x for x in range(k, len(ws)) if ws[x].text in ",.!?"), None)
