@@ -908,6 +908,22 @@ def test_a_relation_then_a_comma_and_a_name_is_the_name(extract):
     assert q.speaker == "Andrew"
 
 
+def test_a_conjunction_linking_the_sentence_is_no_part_of_the_speaker(extract):
+    q = only(
+        extract(
+            "Men morfaren bekrefter at datteren periodevis hadde et problem med piller.\n", "no"
+        )
+    )
+    assert q.speaker == "morfaren"
+
+
+def test_ifolge_then_a_verb_first_clause_ends_the_source_at_the_verb(extract):
+    q = only(
+        extract("Ifølge jentene blir deres bekymringer avfeid som «et ungdomsopprør».\n", "no")
+    )
+    assert q.speaker == "jentene"
+
+
 def test_an_answer_far_from_the_last_quote_is_still_the_interviewee_s(extract):
     facts = "".join(f"Filmen ble vist på kino nummer {n}.\n" for n in range(14))
     text = (

@@ -13,7 +13,7 @@ import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import takewhile
+from itertools import dropwhile, takewhile
 from typing import Any
 
 from quotestance.entities import EntityTable
@@ -51,7 +51,12 @@ ABBREVIATIONS = {
     "okt",
     "sep",
 }
-AUXILIARIES = {"har", "hadde", "vil", "skal", "kan", "må", "ville", "skulle", "kunne", "er", "ble"}
+AUXILIARIES = {
+    *("har", "hadde", "vil", "skal", "kan", "må", "ville", "skulle", "kunne", "er", "ble"),
+    *("blir", "var"),
+}
+# Words that link a sentence to the one before it, never part of a speaker ("Men morfaren")
+CONJUNCTIONS = frozenset({"men", "og", "så", "eller"})
 # A speech verb after these is passive: "ble bedt om å kommentere" is a request put to the
 # subject, not the subject's words.
 PASSIVE = frozenset({"ble", "blir", "blitt", "bli"})
@@ -345,8 +350,10 @@ class NorwegianAttribution:
         return core[:j]
 
     def _subject_mention(self, ws: list[Word]) -> Mention:
-        """The speaker before the verb, cut to its name (``_name_core``)."""
-        return self._span_mention(self._name_core(ws))
+        """The speaker before the verb, cut to its name (``_name_core``), without the word
+        linking the sentence to the one before ("Men morfaren bekrefter at ...")."""
+        linked = list(dropwhile(lambda w: w.low in CONJUNCTIONS, ws)) if len(ws) > 1 else ws
+        return self._span_mention(self._name_core(linked or ws))
 
     def _source_np(self, ws: list[Word], inside: bool = False) -> Mention | None:
         """The source after "ifølge": a name, a pronoun, or "en uttalelse (fra X)"; inside a
