@@ -924,6 +924,38 @@ def test_ifolge_then_a_verb_first_clause_ends_the_source_at_the_verb(extract):
     assert q.speaker == "jentene"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "content"),
+    [
+        (
+            "Pengefondet anbefalte at de asiatiske landene åpnet for fri bevegelse av kapital.",
+            "International Monetary Fund",  # the gazetteer's name for it
+            "de asiatiske landene åpnet for fri bevegelse av kapital",
+        ),
+        (
+            "Barnepsykiatere skal ha konkludert med at overgrep har funnet sted.",
+            "Barnepsykiatere",
+            "overgrep har funnet sted",
+        ),
+        (
+            "En bistandsadvokat har påvist at politiet har gjort en rekke tabber.",
+            "En bistandsadvokat",
+            "politiet har gjort en rekke tabber",
+        ),
+        (
+            "Strauss-Kahn har erklært at G7 snart vil bli oppløst.",
+            "Strauss-Kahn",
+            "G7 snart vil bli oppløst",
+        ),
+    ],
+)
+def test_recommending_concluding_showing_and_declaring_report_a_clause(
+    extract, sentence, speaker, content
+):
+    q = only(extract(sentence + "\n", "no"))
+    assert (q.speaker, q.text) == (speaker, content)
+
+
 def test_an_answer_far_from_the_last_quote_is_still_the_interviewee_s(extract):
     facts = "".join(f"Filmen ble vist på kino nummer {n}.\n" for n in range(14))
     text = (

@@ -53,7 +53,7 @@ ABBREVIATIONS = {
 }
 AUXILIARIES = {
     *("har", "hadde", "vil", "skal", "kan", "må", "ville", "skulle", "kunne", "er", "ble"),
-    *("blir", "var"),
+    *("blir", "var", "ha"),
 }
 # Words that link a sentence to the one before it, never part of a speaker ("Men morfaren")
 CONJUNCTIONS = frozenset({"men", "og", "så", "eller"})
