@@ -956,6 +956,17 @@ def test_recommending_concluding_showing_and_declaring_report_a_clause(
     assert (q.speaker, q.text) == (speaker, content)
 
 
+def test_ifolge_a_role_then_a_comma_and_a_name_is_the_name(extract):
+    q = only(
+        extract(
+            "I stedet kan det bli liggende i uker i påvente av forbrenning, ifølge"
+            " informasjonskonsulent i Energigjenvinningsetaten, Rikke Dahl Monsen.\n",
+            "no",
+        )
+    )
+    assert q.speaker == "Rikke Dahl Monsen"
+
+
 def test_an_answer_far_from_the_last_quote_is_still_the_interviewee_s(extract):
     facts = "".join(f"Filmen ble vist på kino nummer {n}.\n" for n in range(14))
     text = (

@@ -785,6 +785,9 @@ class NorwegianAttribution:
         mention = self._source_np(ws[j:], inside)
         if mention is None:
             return None
+        if i > 0 and ws[i - 1].text == ",":
+            # "..., ifølge informasjonskonsulent i Energigjenvinningsetaten, Rikke Dahl Monsen."
+            mention = self._name_after_role(ws, mention) or mention
         cue = Word(self.text[ws[i].start : ws[j - 1].end], ws[i].start, ws[j - 1].end)
         k = next((x for x, w in enumerate(ws) if w.start >= mention.end), len(ws))
         if i > 0 and ws[i - 1].text != "," and k < len(ws) - 1 and ws[k].text not in ".!?,":
