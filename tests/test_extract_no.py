@@ -967,6 +967,22 @@ def test_ifolge_a_role_then_a_comma_and_a_name_is_the_name(extract):
     assert q.speaker == "Rikke Dahl Monsen"
 
 
+def test_he_after_a_speaker_named_by_a_relation_of_his_gender_is_him(extract):
+    text = (
+        "Men morfaren bekrefter at datteren hadde et problem med piller.\n"
+        "Han anslår at dette problemet varte i to-tre år.\n"
+    )
+    assert [q.speaker for q in extract(text, "no")] == ["morfaren", "morfaren"]
+
+
+def test_she_does_not_take_a_speaker_named_by_a_relation_of_his_gender(extract):
+    text = (
+        "Men morfaren bekrefter at datteren hadde et problem med piller.\n"
+        "Hun mener at legen skrev ut for mye.\n"
+    )
+    assert [q.speaker for q in extract(text, "no")][1] != "morfaren"
+
+
 def test_an_answer_far_from_the_last_quote_is_still_the_interviewee_s(extract):
     facts = "".join(f"Filmen ble vist på kino nummer {n}.\n" for n in range(14))
     text = (

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from quotestance.entities import Entity, EntityTable
-from quotestance.extract.gender import first_names, name_gender, pronoun_genders
+from quotestance.extract.gender import first_names, name_gender, pronoun_genders, title_genders
 from quotestance.extract.names import POSSESSIVE, demonym_adjective, opens_sentence_at
 from quotestance.lexicon import Lexicon
 from quotestance.offices import OfficeHolders, load_terms
@@ -790,7 +790,15 @@ class SpeakerResolver:
         )
         if collective:
             return self._remember(resolved, group=True)
-        return self._remember(resolved, position=position) if is_role else resolved
+        gender = None if is_role else self._described_gender(head)
+        if gender is not None and text:
+            # "Men morfaren bekrefter at ..." / "Han anslår at ...": he is the grandfather
+            self.genders.setdefault(text, gender)
+        return self._remember(resolved, position=position) if is_role or gender else resolved
+
+    def _described_gender(self, head: str) -> str | None:
+        """The gender a description's head noun gives ("morfaren", "the grandmother")."""
+        return title_genders(self.lang).get(head)
 
     def entity_speaker(self, entity: Entity) -> Resolved:
         """A gazetteer entity as a speaker, its country as its side."""
