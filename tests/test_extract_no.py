@@ -77,16 +77,16 @@ def test_dash_quote_particle_verb_la_han_til(extract):
     assert [q.speaker for q in qs] == ["Erna Solberg", "Erna Solberg"]
 
 
-def test_dash_paragraph_without_attribution_continues_the_quote(extract):
-    q = only(
-        extract(
-            "– Vi er bekymret for utviklingen, sier Erna Solberg.\n"
-            "– Vi følger situasjonen tett sammen med våre allierte.",
-            "no",
-        )
+def test_dash_paragraph_without_attribution_is_a_turn_of_the_same_speaker(extract):
+    qs = extract(
+        "– Vi er bekymret for utviklingen, sier Erna Solberg.\n"
+        "– Vi følger situasjonen tett sammen med våre allierte.",
+        "no",
     )
-    assert q.speaker == "Erna Solberg"
-    assert len(q.segments) == 2 and q.text.endswith("med våre allierte.")
+    assert [(q.text, q.speaker) for q in qs] == [
+        ("Vi er bekymret for utviklingen", "Erna Solberg"),
+        ("Vi følger situasjonen tett sammen med våre allierte.", "Erna Solberg"),
+    ]
 
 
 def test_guillemets_with_inverted_attribution(extract):

@@ -92,6 +92,8 @@ def _answers(
             resolved[i] = Resolved(**{**resolved[min(people)[2]].__dict__})
 
 
+# a quote that opens its line with a dash ("- Jeg trengte å gå inn i en anonym tilværelse.")
+DASH_TURN = re.compile(r"(?:^|\n)[–—-]\s*$")
 FIRST_WORD = re.compile(r"[\s–—-]*(\w[\w'’.-]*)")
 
 
@@ -483,9 +485,13 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
                 and previous[0] is kept[-1]
                 and paragraph_of(cand.start) - paragraph_of(previous[0].end) <= 1
             ):
-                previous[0].segments.extend(cand.segments)
-                continue
-            res = Resolved(None, "unknown")
+                if not DASH_TURN.search(article.text, max(0, cand.start - 4), cand.start):
+                    previous[0].segments.extend(cand.segments)
+                    continue
+                # a dash opens a turn of its own: one more quote of the same speaker
+                res = Resolved(**{**previous[1].__dict__})
+            else:
+                res = Resolved(None, "unknown")
         else:
             said_by = cand.mention
             res = resolver.resolve(
