@@ -852,15 +852,14 @@ class NorwegianAttribution:
                 if good:
                     run.append(w)
                     continue
+                # a word capitalised as it opens the sentence: "Klart Erik Poppe sier ja."
                 if (
                     len(run) >= 2
                     and run[0].low not in first_names()
                     and run[1].low in first_names()
                     and opens_sentence_at(self.text, run[0].start)
                 ):
-                    run = run[
-                        1:
-                    ]  # a word capitalised as it opens the sentence: "Klart Erik Poppe"
+                    run = run[1:]
                 if len(run) >= 2 or (
                     run and run[0].low in first_names() and run[0].low not in COMMON_WORD_NAMES
                 ):
