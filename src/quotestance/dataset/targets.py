@@ -113,11 +113,6 @@ def names_people(nm: NamedMention) -> bool:
     return nm.tag in PEOPLE_TAGS or nm.before in INDEFINITE
 
 
-def locative_words(lang: str) -> frozenset[str]:
-    """Words before a place name that make it a location, not an actor ("in Iowa")."""
-    return load_lexicon(lang).locatives
-
-
 COUNTRY_TYPES = frozenset({"country", "place"})
 
 
@@ -155,7 +150,7 @@ def name_targets(
 ) -> list[Target]:
     """Targets from the article's names that fall inside the quote's segments."""
     found: list[Target] = []
-    locatives = locative_words(quote.lang)
+    locatives = load_lexicon(quote.lang).locatives  # "in Iowa": a location, not an actor
     for seg_start, seg_end in quote.segments:
         for nm in names:
             if not (seg_start <= nm.start and nm.end <= seg_end):

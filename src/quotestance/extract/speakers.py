@@ -790,15 +790,12 @@ class SpeakerResolver:
         )
         if collective:
             return self._remember(resolved, group=True)
-        gender = None if is_role else self._described_gender(head)
+        # the gender a description's head noun gives ("morfaren", "the grandmother")
+        gender = None if is_role else title_genders(self.lang).get(head)
         if gender is not None and text:
             # "Men morfaren bekrefter at ..." / "Han anslår at ...": he is the grandfather
             self.genders.setdefault(text, gender)
         return self._remember(resolved, position=position) if is_role or gender else resolved
-
-    def _described_gender(self, head: str) -> str | None:
-        """The gender a description's head noun gives ("morfaren", "the grandmother")."""
-        return title_genders(self.lang).get(head)
 
     def entity_speaker(self, entity: Entity) -> Resolved:
         """A gazetteer entity as a speaker, its country as its side."""
