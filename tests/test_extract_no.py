@@ -1093,3 +1093,75 @@ def test_a_quoted_letter_closed_with_a_name_is_its_writers(extract):
     )
     assert q.speaker == "Gro Kyte" and q.cue_class == "written"
     assert "Mvh" not in q.text and q.text.endswith("oppbevares i ett år.")
+
+
+def test_a_determiner_adjective_and_role_compound_is_the_person_named_before(extract):
+    qs = extract(
+        "Johann Koss holdt tale på jubileet.\n"
+        "- Det var også noen veldig pinlige taler, sier den jubilerende skøytekongen med "
+        "et smil.\n",
+        "no",
+    )
+    assert [(q.speaker, q.speaker_mention) for q in qs] == [
+        ("Johann Koss", "den jubilerende skøytekongen")
+    ]
+
+
+def test_a_role_compound_is_the_subject_named_before_not_a_title_or_a_quoted_name(extract):
+    qs = extract(
+        "Jon Helt Haarder synes sammenkoplingen mellom Knausgård og Hitlers «Mein Kampf» er "
+        "dristig.\n"
+        "- Han setter seg selv på spill, så Anna og Erik må lese det, sier "
+        "litteraturkritikeren.\n",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Jon Helt Haarder", "Jon Helt Haarder"]
+
+
+def test_a_role_noun_in_the_sentence_before_an_unattributed_dash_quote(extract):
+    qs = extract(
+        "Forrige helg var det premiere på filmen til Erik Poppe.\n"
+        "For anledningen kastet regissøren glans over premieren i Trondheim.\n"
+        "- Jeg skulle vært med, men så ble premieren utsatt.\n",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Erik Poppe"]
+
+
+def test_a_first_person_dash_turn_in_a_portrait_is_the_main_speaker_s(extract):
+    text = (
+        "- Jeg lager de filmene jeg har lyst å se selv, sier Erik Poppe.\n"
+        "- Det er viktig for meg, sier Poppe.\n"
+        "- Jeg elsker kino, sier han.\n"
+        "Filmen handler om store ting som tro, håp og tilgivelse.\n"
+        "- Nylig fikk jeg spørsmål om hva jeg tenker når en hel sal gråter.\n"
+        "Sentralt i filmen er drapet på en liten gutt.\n"
+        "- Det var et vondt år.\n"
+    )
+    qs = extract(text, "no")
+    # the first-person turn is his; the one that says nothing of its speaker stays unknown
+    assert [q.speaker for q in qs] == ["Erik Poppe"] * 4 + [None]
+
+
+def test_no_main_speaker_where_two_are_quoted_alike(extract):
+    text = (
+        "- Jeg elsker kino, sier Erik Poppe.\n"
+        "- Jeg også, sier Kari Nordmann.\n"
+        "- Det er viktig for meg, sier Poppe.\n"
+        "- Og for meg, sier Nordmann.\n"
+        "Filmen handler om store ting.\n"
+        "- Nylig fikk jeg spørsmål om hva jeg tenker.\n"
+    )
+    assert extract(text, "no")[-1].speaker is None
+
+
+@pytest.mark.parametrize("verb", ["avslutter", "utdyper", "presiserer", "slår fast"])
+def test_concluding_and_elaborating_verbs_close_a_dash_quote(extract, verb):
+    q = only(
+        extract(
+            "- Han har vært ekstremt målbevisst siden februar.\n"
+            f"Han har et ekstremt fokus, {verb} Bjørn Svindal.\n",
+            "no",
+        )
+    )
+    assert q.speaker == "Bjørn Svindal" and q.text.endswith("ekstremt fokus")

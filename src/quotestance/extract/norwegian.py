@@ -86,6 +86,9 @@ WEEKDAYS = frozenset({"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørd
 # Lower-case words inside a name ("Ursula von der Leyen") and the numbers of a group ("de to").
 NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "la", "le", "af", "bin", "al"})
 GROUP_COUNTS = frozenset({"to", "tre", "fire", "fem", "begge"})
+# Pronouns that are also determiners before an adjective and a definite noun ("den
+# jubilerende skøytekongen", "det lokale politiet")
+DETERMINERS = frozenset({"den", "det", "de", "denne", "dette", "disse"})
 # First names that are also everyday words ("Hans mor kom ned": his mother), no name alone.
 COMMON_WORD_NAMES = frozenset({"hans", "per", "even", "eller"})
 # What may come before a name that is its sentence's subject: nothing, or a short role and a
@@ -324,6 +327,8 @@ class NorwegianAttribution:
         if core[0].low in self.lex.pronouns:
             if core[0].low == "de" and core[1].low in GROUP_COUNTS:
                 return core[:2]  # "de to"
+            if core[0].low in DETERMINERS and all(w.text.islower() for w in core[1:]):
+                return core  # a description: "den jubilerende skøytekongen"
             return core[:1]
         i = next((k for k, w in enumerate(core) if w.text[:1].isupper()), None)
         if i is None or not all(w.low in self.lex.titles for w in core[:i]):

@@ -96,6 +96,9 @@ PARTICLES = frozenset(
 DEFINITE_ROLE: dict[str, tuple[tuple[str, str], ...]] = {
     "no": (("en", ""), ("n", ""), ("et", ""), ("a", "e")),
 }
+# A definite noun after a determiner and lower-case adjectives (Norwegian double
+# definiteness: "den jubilerende skøytekongen", "den nye treneren")
+DESCRIBED = {"no": re.compile(r"(?:[Dd]en|[Dd]et|[Dd]enne|[Dd]ette)(?:\s+[a-zæøå-]+)+")}
 AGE_AFTER = re.compile(r"\s*\((\d{1,3})\)")
 # Names joined by commas and "og": the members a group speaker may stand for (Norwegian;
 # English "they" keeps the last group speaker).
@@ -474,12 +477,23 @@ class SpeakerResolver:
         named = [(at, name) for at, name, _subject in self.people if at < position]
         return max(named)[1] if named else None
 
-    def _role_noun(self, text: str, position: int) -> str | None:
+    def _last_subject_before(self, position: int) -> str | None:
+        """The person named last before ``position`` as a subject, else the person named
+        last ("Jon Helt Haarder synes ... Hitlers «Mein Kampf» ..." ... "sier
+        litteraturkritikeren")."""
+        subjects = [(at, n) for at, n, subject in self.people if subject and at < position]
+        return max(subjects)[1] if subjects else self._last_person_before(position)
+
+    def role_noun(self, text: str, position: int, quoted: int | None = None) -> str | None:
         """A person the article named before, called by a role: Norwegian definite forms
         ("statsministeren", "UP-sjefen", "spissen", "21-åringen") are the one holder of that
-        title, the one person of that age, else the last person named before, when the word
-        is a title or a role noun (resources/<lang>/role_nouns.txt); English "the investor"
-        (role nouns only) is the last person named before."""
+        title, the one person of that age, else (a title) the last person named before or (a
+        role noun, resources/<lang>/role_nouns.txt, or a compound of one) the last named as a
+        subject; English "the investor" (role nouns only) is the last subject. ``quoted``:
+        where the quote it attributes starts, when that is before the role ("- ..., sier
+        spissen."): the names inside the quote are not looked at."""
+        if quoted is not None and quoted < position:
+            position = quoted
         low = text.lower()
         described = re.fullmatch(r"the\s+([a-z-]+)", low)
         if self.lang == "en" and described and described.group(1) in self.lex.role_nouns:
@@ -489,8 +503,12 @@ class SpeakerResolver:
             called = {n for at, n in self.roles.get(described.group(1), []) if at < position}
             if len(called) == 1:
                 return called.pop()
-            subjects = [(at, n) for at, n, subject in self.people if subject and at < position]
-            return max(subjects)[1] if subjects else self._last_person_before(position)
+            return self._last_subject_before(position)
+        determined = DESCRIBED.get(self.lang)
+        if determined is not None and determined.fullmatch(text):
+            # "den jubilerende skøytekongen": the noun after a determiner and adjectives
+            text = text.rsplit(None, 1)[-1]
+            low = text.lower()
         if (
             not DEFINITE_ROLE.get(self.lang)
             or not re.fullmatch(r"[\w-]+", text)
@@ -515,8 +533,12 @@ class SpeakerResolver:
             office = self.office_holder(stem)
             if office is not None:
                 return office
-            if head in self.lex.titles or head in self.lex.role_nouns:
+            if head in self.lex.titles:
                 return self._last_person_before(position)
+            if head in self.lex.role_nouns or any(
+                head.endswith(h) for h in self._compound_heads
+            ):  # "spissen", "litteraturkritikeren" (a compound of "kritiker")
+                return self._last_subject_before(position)
             introduced = self._introduced(stem, position)
             if introduced is not None:
                 return introduced
@@ -642,7 +664,10 @@ class SpeakerResolver:
         position: int,
         orgs: list[str] | None = None,
         is_person_name: bool = False,
+        quoted: int | None = None,
     ) -> Resolved:
+        """The speaker a mention at ``position`` stands for (``quoted``: where the quote it
+        attributes starts)."""
         orgs = orgs or []
         # "Pressetalsperson Ronny Alte (NDL)", "Jason Chaffetz (R-Utah)": the name without
         # what the brackets add
@@ -674,7 +699,7 @@ class SpeakerResolver:
                 return Resolved(**{**previous.__dict__})
             return Resolved(None, "unknown", collective=ref != "person")
         # "sier statsministeren", "sier UP-sjefen": a person named before, by role
-        holder = self._role_noun(text, position)
+        holder = self.role_noun(text, position, quoted)
         if holder is not None:
             return self._remember(Resolved(holder, "person"), position=position)
         # a whole mention that is a known country or organisation, unless it is the surname
