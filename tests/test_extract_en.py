@@ -1169,3 +1169,55 @@ def test_a_quote_left_open_is_not_carried_to_a_straight_mark_paragraphs_on(extra
         'The vote on the bill is expected on Monday," the spokesman said of the plan.'
     )
     assert qs[0].text == "We will not give up on this fight, whatever the cost."
+
+
+def test_a_three_word_title_inside_a_name_phrase(extract):
+    qs = extract(
+        "Missouri Secretary of State Jason Kander announced Wednesday that the turnout was "
+        "a record 39%."
+    )
+    assert [q.speaker for q in qs] == ["Jason Kander"]
+
+
+def test_a_party_word_before_a_name_is_not_part_of_it(extract):
+    qs = extract(
+        "But the all-party group, including Tories Ken Clarke and Sir George Young, is "
+        "confident its plan would win support. Mr Clarke said the issue went to the heart "
+        "of reform."
+    )
+    assert [q.speaker for q in qs] == ["Ken Clarke"]
+
+
+def test_the_person_a_subject_phrase_ends_on_is_the_speaker(extract):
+    qs = extract(
+        "Association of Chief Police Officers president Chris Fox said the current 24-hour "
+        "closure power did not have enough impact on bad landlords."
+    )
+    assert [q.speaker for q in qs] == ["Chris Fox"]
+
+
+def test_an_office_in_an_undated_story_is_the_holder_it_names(extract):
+    qs = extract(
+        "The days of Britain having to apologise for its colonial past are over, Gordon "
+        "Brown has said.\n\n"
+        "The chancellor, speaking during a week-long tour of Africa, said it was time to talk "
+        "about enduring British values."
+    )
+    assert [q.speaker for q in qs] == ["Gordon Brown", "Gordon Brown"]
+
+
+def test_a_hyphenated_title_after_the_verb_leaves_the_name(extract):
+    qs = extract(
+        '"We believe this draft bill is detailed enough," said co-ordinator Peter Facey.\n\n'
+        '"It is a leap in the dark," said co-chairman Liam Fox.'
+    )
+    assert [q.speaker for q in qs] == ["Peter Facey", "Liam Fox"]
+
+
+def test_a_possessive_pronoun_description_names_whose_people_speak(extract):
+    qs = extract(
+        "Hillary Clinton said she would win the primary.\n\n"
+        "Her advisers said they were confident the referendum in Britain did not mirror the "
+        "election."
+    )
+    assert [q.speaker for q in qs] == ["Hillary Clinton", "Hillary Clinton's advisers"]

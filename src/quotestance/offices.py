@@ -84,7 +84,8 @@ class OfficeHolders:
     """The holders of one country's offices in the years an article is about."""
 
     def __init__(self, terms: Iterable[Term], country_qid: str | None, named: Iterable[str]):
-        self.terms = [t for t in terms if t.country_qid == country_qid]
+        self.all_terms = list(terms)
+        self.terms = [t for t in self.all_terms if t.country_qid == country_qid]
         named = set(named)
         in_office: dict[int, set[str]] = {}
         for t in self.terms:
@@ -106,6 +107,17 @@ class OfficeHolders:
         }
         if len(holders) > 1:  # the years span two holders: one the article names decides
             holders &= self.named
+        return holders.pop() if len(holders) == 1 else None
+
+    def held_by(self, office: str, lang: str, people: Iterable[str]) -> str | None:
+        """The one of ``people`` who ever held ``office`` (of any country), if one alone did."""
+        office = " ".join(office.lower().split())
+        people = set(people)
+        holders = {
+            t.holder
+            for t in self.all_terms
+            if t.holder in people and office in t.phrases.get(lang, ())
+        }
         return holders.pop() if len(holders) == 1 else None
 
     def roles(self, lang: str) -> dict[str, str]:

@@ -348,6 +348,10 @@ def subject_of(tok, quoted: Callable[[object], bool] | None = None):
             # "US vice-president Dick Cheney said": the hyphen splits the subject in the
             # parse; the subject is the one next to the verb
             subjects = [left[-1]]
+        elif len(subjects) > 1:
+            # '..., said co-ordinator Peter Facey.': split the same way after the verb; the
+            # subject is the name
+            subjects = [c for c in subjects if c.ent_type_ == "PERSON"][-1:] or subjects[-1:]
         if subjects:
             child = subjects[0]
             if _dateline(child):
@@ -438,6 +442,12 @@ def mention_for(subject, sent: Sentence, whole: bool = True) -> Mention:
             right = child  # "those surveyed", "people polled"
     left = subject.left_edge if whole else subject
     doc = subject.doc
+    last = subject.right_edge
+    named = next((e for e in doc.ents if e.label_ == "PERSON" and e.end - 1 == last.i), None)
+    if whole and subject.ent_type_ != "PERSON" and named is not None and named.start > subject.i:
+        # "Association of Chief Police Officers president Chris Fox said": the person the
+        # phrase ends on, not the body it opens with
+        left, right = named[0], last
     span = doc[left.i : right.i + 1]
     while len(span) > 1 and span[0].is_punct:
         span = span[1:]

@@ -99,6 +99,8 @@ DEFINITE_ROLE: dict[str, tuple[tuple[str, str], ...]] = {
 # A definite noun after a determiner and lower-case adjectives (Norwegian double
 # definiteness: "den jubilerende skøytekongen", "den nye treneren")
 DESCRIBED = {"no": re.compile(r"(?:[Dd]en|[Dd]et|[Dd]enne|[Dd]ette)(?:\s+[a-zæøå-]+)+")}
+# A person's people ("Hillary Clinton's advisers", "Kennedys lege")
+GENITIVE = {"en": "{}'s", "no": "{}s"}
 AGE_AFTER = re.compile(r"\s*\((\d{1,3})\)")
 # Names joined by commas and "og": the members a group speaker may stand for (Norwegian;
 # English "they" keeps the last group speaker).
@@ -277,6 +279,7 @@ class SpeakerResolver:
         # the people a title was written before ("Chancellor Gordon Brown"), for "the
         # chancellor said" later on: title -> [(position, canonical name)]
         self.roles: dict[str, list[tuple[int, str]]] = {}
+        self.spoken: set[str] = set()  # the people resolved as speakers so far
         self._offices: OfficeHolders | None = None  # built on first use
         # the age a person's name was written with ("Erling Braut Haaland (21)"), for
         # "21-åringen" later on: age -> [(position, canonical name)]
@@ -344,15 +347,31 @@ class SpeakerResolver:
         """A title or role word further in: "Tory co-chairman Liam Fox", "Wednesday Mr
         Blair", "Auditor General Sir John Bourn" -- the name is what follows the last one."""
         cut, titled = 0, False
-        for k in range(len(tokens) - 1):
+        k = 0
+        while k < len(tokens) - 1:
             low = tokens[k].lower()
+            step = 1
             if low in PARTICLES:
-                continue
-            if self._is_title(low) or not is_capitalised(tokens[k]):
+                pass
+            elif k + 3 < len(tokens) and " ".join(t.lower() for t in tokens[k : k + 3]) in (
+                self.lex.titles
+            ):
+                cut, titled, step = k + 3, True, 3  # "Missouri Secretary of State Jason Kander"
+            elif self._is_title(low) or not is_capitalised(tokens[k]):
                 cut, titled = k + 1, titled or low in self.lex.titles
             elif k + 2 < len(tokens) and f"{low} {tokens[k + 1].lower()}" in self.lex.titles:
                 cut, titled = k + 2, True
+            elif is_capitalised(tokens[k + 1]) and self._party(tokens[k]):
+                cut = k + 1  # "Tories Ken Clarke", "Democrat Paul Tyler"
+            k += step
         return tokens[cut:], tokens[:cut], titled
+
+    def _party(self, word: str) -> bool:
+        """A word that names a party or its members ("Tories", "Democrat")."""
+        entity = self.entities.lookup(word, self.lang) or self.entities.lookup(
+            word + "s", self.lang
+        )
+        return entity is not None and entity.type == "party"
 
     def _is_title(self, word: str) -> bool:
         """A title word, hyphenated ones included: "co-chairman", "vice-president"."""
@@ -609,6 +628,17 @@ class SpeakerResolver:
             return None
         return self.genders.get(name) or name_gender(name, self.lang)
 
+    def _owner(self, words: list[str], position: int) -> str | None:
+        """The person a possessive pronoun opening a description stands for ("her advisers"
+        -> Hillary Clinton), where the pronoun's gender finds one."""
+        if len(words) < 2 or words[0] in self.lex.pronouns:
+            return None
+        gender = self.pronoun_gender.get(words[0])
+        referent = self._pronoun(gender, position) if gender else None
+        if referent is None or referent.speaker_type != "person":
+            return None
+        return referent.speaker
+
     def _pronoun(self, gender: str | None, position: int) -> Resolved | None:
         """The person a gendered pronoun at ``position`` refers to: a person named as the
         subject of a sentence since the last speaker, if of the pronoun's gender; else the
@@ -791,6 +821,10 @@ class SpeakerResolver:
             if len(holders) == 1:
                 return self._remember(Resolved(holders.pop(), "person"), position=position)
         office = self.office_holder(role) if role != low else None
+        if office is None and role != low:
+            # an undated story: the one person quoted before who held that office ("...,
+            # Gordon Brown has said." / "The chancellor, speaking in Tanzania, said")
+            office = self.offices().held_by(role, self.lang, self.spoken)
         if office is not None:
             return self._holder(office, position)
         # an unnamed source: a description, a document, a group
@@ -804,6 +838,10 @@ class SpeakerResolver:
         )
         aff, aff_qid = self._affiliation(phrase, "", orgs)
         is_role = any(t.lower() in self.lex.titles for t in tokens)
+        owner = self._owner(words, position)
+        if owner is not None:
+            # "her advisers", "his spokesman": the people of the person the pronoun is
+            text = GENITIVE[self.lang].format(owner) + " " + text.split(None, 1)[1]
         resolved = Resolved(
             text or None,
             "unknown",
@@ -854,6 +892,8 @@ class SpeakerResolver:
     ) -> Resolved:
         key = "group" if group else "person"
         self.last[key] = resolved
+        if resolved.speaker and resolved.speaker_type == "person":
+            self.spoken.add(resolved.speaker)
         if position is not None:
             self.last_at[key] = position
         return resolved
