@@ -1165,3 +1165,50 @@ def test_concluding_and_elaborating_verbs_close_a_dash_quote(extract, verb):
         )
     )
     assert q.speaker == "Bjørn Svindal" and q.text.endswith("ekstremt fokus")
+
+
+def test_a_cue_infinitive_after_an_article_is_a_noun(extract):
+    text = (
+        "Reportasjen bygger på en tro på at årsaken til guttens plager er funnet, og at det "
+        "dreier seg om el-overfølsomhet.\n"
+    )
+    assert extract(text, "no") == []
+
+
+def test_a_belief_verb_before_a_modal_is_a_relative_clause(extract):
+    text = (
+        "Hver for seg går jentene til en de tror kan hjelpe dem, setter seg ned hos "
+        "fastlegen sin, og forteller.\n"
+    )
+    assert extract(text, "no") == []
+
+
+def test_an_at_clause_after_the_verb_is_no_speaker(extract):
+    qs = extract(
+        "Her i Istanbul har han i tillegg, til Kinas glede og Frankrikes vemmelse, erklært at "
+        "de vestlige landenes eksklusive allianse, G7, snart vil bli oppløst.\n",
+        "no",
+    )
+    assert all(not (q.speaker or "").lower().startswith("at ") for q in qs)
+    assert all("Istanbul" not in q.text for q in qs)
+
+
+def test_a_clause_after_an_inverted_speaker_is_what_they_say(extract):
+    q = only(
+        extract(
+            "Når jentene blir eldre og stiller flere spørsmål ved pillebruken, sier moren det "
+            "er medisiner for andre sykdommer.\n",
+            "no",
+        )
+    )
+    assert q.speaker_mention == "moren"
+    assert q.text == "det er medisiner for andre sykdommer"
+
+
+def test_the_writer_s_own_opinion_is_no_quote(extract):
+    text = (
+        "Jeg mener at Aftenposten burde være mer nyansert og objektiv i sin presentasjon "
+        "av et så kontroversielt tema.\n"
+        "- Jeg mener at avisen tar feil, sier Kari Nordmann.\n"
+    )
+    assert [q.speaker for q in extract(text, "no")] == ["Kari Nordmann"]

@@ -60,6 +60,10 @@ class Language:
     # a quote after a sentence that names one person is theirs though the parse does not
     # say it is the subject (no parse: Norwegian's word patterns)
     any_named_narrates = False
+    # reported speech of the writer ("I think ...", "Jeg mener at ...") is a quote with no
+    # speaker (PolNeAR counts the author's attributions), or no quote at all (the NorNE
+    # gold, where a reporter's or columnist's "jeg" is the article's own voice)
+    writer_reports_are_quotes = True
 
     def find(self, page: Page) -> Found:
         raise NotImplementedError
@@ -81,6 +85,7 @@ class Norwegian(Language):
     code = "no"
     names_after_cue_are_people = True
     any_named_narrates = True
+    writer_reports_are_quotes = False
 
     def find(self, page: Page) -> Found:
         p = page

@@ -51,6 +51,11 @@ ABBREVIATIONS = {
     "okt",
     "sep",
 }
+# Pronouns that open a clause as its subject: after a speaker noun, the reported clause
+# begins ("sier moren det er medisiner for andre sykdommer")
+CLAUSE_SUBJECTS = frozenset({"det", "han", "hun", "de", "vi", "jeg", "du", "dere", "man"})
+# Indefinite articles: a verb's infinitive after one is a noun ("en tro", "et svar")
+ARTICLES = frozenset({"en", "ei", "et"})
 AUXILIARIES = {
     *("har", "hadde", "vil", "skal", "kan", "må", "ville", "skulle", "kunne", "er", "ble"),
     *("blir", "var", "ha"),
@@ -281,10 +286,14 @@ class NorwegianAttribution:
         """The speaker noun phrase at ``ws[at]``, cut before adjuncts and clauses, and (with
         ``cut``) to the name it holds."""
         core: list[Word] = []
+        if at < len(ws) and ws[at].low == "at":
+            return None  # "..., erklært at de vestlige landenes ...": a clause, no speaker
         for j in range(at, len(ws)):
             w = ws[j]
             if w.text in (".", "!", "?", ",", ":", ";", "(", "–", "-"):
                 break
+            if core and w.low in CLAUSE_SUBJECTS and core[-1].low not in DETERMINERS:
+                break  # "sier moren det er medisiner": the clause's own subject
             if (
                 core
                 and w.low in ADJUNCT_STARTS
@@ -717,6 +726,13 @@ class NorwegianAttribution:
                 and not APPOSED_SUBJECT.fullmatch(self.text, ws[0].start, ws[i - 1].start)
             ):
                 hit = self.inverted(ws, i - 1)
+                j = _first_from(ws, hit[2].end) if hit is not None else len(ws)
+                if hit is not None and ws[j].low in CLAUSE_SUBJECTS and len(ws) - j >= 4:
+                    # "Når ..., sier moren det er medisiner for andre sykdommer": the clause
+                    # after the speaker is what she says, the one before sets the scene
+                    last = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
+                    found.append(self._cand(ws[j].start, last.end, cue, hit[2], sentence, verb))
+                    continue
                 if (
                     hit is not None
                     and self._ends_sentence(ws, hit[2].phrase_end)
@@ -737,6 +753,8 @@ class NorwegianAttribution:
             elif (
                 self.lex.cue_class(verb.lemma) == "thought"
                 and nxt not in ("at", "å", "")
+                # "går til en de tror kan hjelpe dem": a relative clause, no belief reported
+                and nxt not in AUXILIARIES
                 and len(ws) - after >= 4
                 and self._plausible_subject(left)
             ):
@@ -774,7 +792,10 @@ class NorwegianAttribution:
     def _not_speech(self, ws: list[Word], i: int, after: int) -> bool:
         """A speech verb that reports no speech of its subject: a passive ("ble bedt om å
         kommentere", "blir spurt om"), a verb of wanting or expecting in the s-passive before
-        it ("forventes å si") or a refusal to speak ("avviser å kommentere saken")."""
+        it ("forventes å si"), a refusal to speak ("avviser å kommentere saken"), or the
+        noun the infinitive spells after an article ("bygger på en tro på at")."""
+        if i > 0 and ws[i - 1].low in ARTICLES and ws[i].low in self.lex.lemmas:
+            return True
         k = i - 1
         while k >= 0 and ws[k].low in ADVERBS:
             k -= 1

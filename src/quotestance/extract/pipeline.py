@@ -512,7 +512,17 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         i = around.first_at(pos)
         return -1 if i is None else i
 
+    writer = {w for w, ref in resolver.lex.pronouns.items() if ref == "self"}
+    inside = Spans(seg for q in quoted for seg in q.segments)
     for cand in candidates:
+        if (
+            not language.writer_reports_are_quotes
+            and cand.kind != "direct"
+            and cand.mention is not None
+            and cand.mention.text.lower() in writer
+            and not inside.overlaps(cand.mention.start, cand.mention.end)
+        ):
+            continue  # "Jeg mener at ..." in the writer's own voice: no quote
         if cand.cue_class == "question" and cand.mention is None:
             res = Resolved(None, "unknown")  # put by the reporter: nobody's quote
         elif cand.mention is None:
