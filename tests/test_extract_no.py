@@ -1212,3 +1212,43 @@ def test_the_writer_s_own_opinion_is_no_quote(extract):
         "- Jeg mener at avisen tar feil, sier Kari Nordmann.\n"
     )
     assert [q.speaker for q in extract(text, "no")] == ["Kari Nordmann"]
+
+
+def test_an_attribution_after_a_question_in_guillemets(extract):
+    qs = extract(
+        "Der gikk vi rett på Omar Sidibeh fra Gambia.\n"
+        "- Jeg kjørte forbi med fetteren min og sa «Jøss, hva i all verden er det for noe?» "
+        "sier Sidibeh.\n",
+        "no",
+    )
+    assert [(q.speaker, q.speaker_mention) for q in qs] == [("Omar Sidibeh", "Sidibeh")]
+    assert qs[0].text.endswith("er det for noe?")
+
+
+def test_a_surname_takes_the_full_name_written_before_the_recogniser_missed():
+    from quotestance.entities import load_entities
+    from quotestance.extract.speakers import SpeakerResolver
+    from quotestance.lexicon import load_lexicon
+
+    text = "Der gikk vi rett på Omar Sidibeh fra Gambia.\n- Det er et bygg, sier Sidibeh.\n"
+    resolver = SpeakerResolver("no", load_lexicon("no"), load_entities(), text)
+    at = text.index("Sidibeh.\n")
+    assert resolver.resolve("Sidibeh", "Sidibeh", at, is_person_name=True).speaker == (
+        "Omar Sidibeh"
+    )
+
+
+def test_a_demonym_opening_a_recognised_name_is_not_part_of_it():
+    from quotestance.entities import load_entities
+    from quotestance.extract.speakers import SpeakerResolver
+    from quotestance.lexicon import load_lexicon
+
+    text = (
+        "Danske Ellen Porsdal Hink synes Operaen er fin.\n- Det er som å gå i fjell, sier Hink.\n"
+    )
+    resolver = SpeakerResolver("no", load_lexicon("no"), load_entities(), text)
+    resolver.add_name(0, "Danske Ellen Porsdal Hink", subject=True)
+    at = text.index("Hink.\n")
+    assert resolver.resolve("Hink", "Hink", at, is_person_name=True).speaker == (
+        "Ellen Porsdal Hink"
+    )

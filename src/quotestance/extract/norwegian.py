@@ -429,6 +429,8 @@ class NorwegianAttribution:
         if at >= len(ws):
             return None
         i = at + 1 if ws[at].text in (",", "!", "?", "…") else at
+        while i < len(ws) and ws[at].text != "," and ws[i].text in ("»", '"', "”"):
+            i += 1  # 'og sa «Jøss, hva er det for noe?» sier Sidibeh.'
         if i >= len(ws):
             return None
         verb = self._verb_at(ws, i)

@@ -361,8 +361,11 @@ class SpeakerResolver:
                 cut, titled = k + 1, titled or low in self.lex.titles
             elif k + 2 < len(tokens) and f"{low} {tokens[k + 1].lower()}" in self.lex.titles:
                 cut, titled = k + 2, True
-            elif is_capitalised(tokens[k + 1]) and self._party(tokens[k]):
-                cut = k + 1  # "Tories Ken Clarke", "Democrat Paul Tyler"
+            elif is_capitalised(tokens[k + 1]) and (
+                self._party(tokens[k])
+                or (k == 0 and demonym_adjective(tokens[k], self.lang, self.entities))
+            ):
+                cut = k + 1  # "Tories Ken Clarke", "Danske Ellen Porsdal Hink"
             k += step
         return tokens[cut:], tokens[:cut], titled
 
@@ -628,6 +631,25 @@ class SpeakerResolver:
             return None
         return self.genders.get(name) or name_gender(name, self.lang)
 
+    def _written_in_full(self, surname: str, position: int) -> str | None:
+        """A surname alone completed by the last run of capitals before it that ends in it and
+        opens with a known first name, or with a capital that neither opens a sentence nor is
+        a title or anything the gazetteer knows ("rett på Omar Sidibeh fra Gambia" ... "sier
+        Sidibeh"), where the name recogniser missed the full name."""
+        if " " in surname or surname.lower() in first_names():
+            return None
+        runs = re.finditer(
+            rf"\b((?:[A-ZÆØÅ][\w-]+\s){{1,3}}){re.escape(surname)}\b", self.text[:position]
+        )
+        for m in reversed(list(runs)):
+            first = m.group(1).split()[0]
+            if first.lower() in first_names() or (
+                not opens_sentence_at(self.text, m.start())
+                and all(self._given_word(w) for w in m.group(1).split())
+            ):
+                return m.group(1) + surname
+        return None
+
     def _owner(self, words: list[str], position: int) -> str | None:
         """The person a possessive pronoun opening a description stands for ("her advisers"
         -> Hillary Clinton), where the pronoun's gender finds one."""
@@ -781,6 +803,7 @@ class SpeakerResolver:
             )
             full = (
                 self.register.full_name(name, position, self._of_gender(gender), after_title)
+                or self._written_in_full(name, position)
                 or name
             )
             self.register.add(position, full)
