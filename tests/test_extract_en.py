@@ -1221,3 +1221,8 @@ def test_a_possessive_pronoun_description_names_whose_people_speak(extract):
         "election."
     )
     assert [q.speaker for q in qs] == ["Hillary Clinton", "Hillary Clinton's advisers"]
+
+
+def test_the_reader_addressed_is_never_a_speaker(extract):
+    qs = extract("You might say that the plan is a failure, but the minister disagrees.")
+    assert [q.speaker for q in qs if q.speaker is not None] == []

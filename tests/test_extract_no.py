@@ -1252,3 +1252,13 @@ def test_a_demonym_opening_a_recognised_name_is_not_part_of_it():
     assert resolver.resolve("Hink", "Hink", at, is_person_name=True).speaker == (
         "Ellen Porsdal Hink"
     )
+
+
+def test_the_one_addressed_is_never_a_speaker(extract):
+    qs = extract(
+        "- Det har vært tøft, sier Shabana Rehman.\n"
+        "- Ja.\n"
+        "Hvor det ble av Shabana Rehman, sier du?\n",
+        "no",
+    )
+    assert "du" not in [q.speaker for q in qs]

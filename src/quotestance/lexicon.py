@@ -17,7 +17,7 @@ from quotestance.errors import InputError
 
 LANGUAGES = ("en", "no")
 FRAMES = ("say", "object", "appeal", "commit", "as")
-REFERENTS = ("person", "group", "thing", "self")
+REFERENTS = ("person", "group", "thing", "self", "addressee")
 # What kind of attribution a quote is (resources/<lang>/cue_classes.tsv): said, written,
 # believed, planned, found by a document, or asked.
 CUE_CLASSES = ("speech", "written", "thought", "plan", "source", "question")

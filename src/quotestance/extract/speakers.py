@@ -728,7 +728,9 @@ class SpeakerResolver:
         # pronouns
         if low in self.lex.pronouns:
             ref = self.lex.pronouns[low]
-            if ref == "self":  # the writer, or a speaker inside a quote: not resolved here
+            if ref in ("self", "addressee"):
+                # the writer, a speaker inside a quote, or the one addressed ("Hvor det ble av
+                # Shabana Rehman, sier du?"): not resolved here
                 return Resolved(None, "unknown")
             if ref == "person":
                 gender = self.pronoun_gender.get(low)
