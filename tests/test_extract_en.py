@@ -1226,3 +1226,21 @@ def test_a_possessive_pronoun_description_names_whose_people_speak(extract):
 def test_the_reader_addressed_is_never_a_speaker(extract):
     qs = extract("You might say that the plan is a failure, but the minister disagrees.")
     assert [q.speaker for q in qs if q.speaker is not None] == []
+
+
+def test_an_organisation_subject_keeps_its_whole_name(extract):
+    qs = extract("The Florida Department of State said the turnout was higher than in 2012.")
+    assert [q.speaker for q in qs] == ["The Florida Department of State"]
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["The Pew Research Center analysis", "A report from the Pew Research Center"],
+)
+def test_a_document_of_a_named_body_is_that_body_s(extract, subject):
+    q = only(extract(f"{subject} found that turnout among Republican voters was a record."))
+    assert (q.speaker, q.speaker_type, q.cue_class) == (
+        "Pew Research Center",
+        "organisation",
+        "source",
+    )

@@ -448,6 +448,9 @@ def mention_for(subject, sent: Sentence, whole: bool = True) -> Mention:
         # "Association of Chief Police Officers president Chris Fox said": the person the
         # phrase ends on, not the body it opens with
         left, right = named[0], last
+    body = next((e for e in doc.ents if e.label_ == "ORG" and e.start <= subject.i < e.end), None)
+    if whole and body is not None and body.end - 1 > right.i and body.start >= left.i:
+        right = body[-1]  # "The Florida Department of State said": the whole name
     span = doc[left.i : right.i + 1]
     while len(span) > 1 and span[0].is_punct:
         span = span[1:]

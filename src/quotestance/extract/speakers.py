@@ -861,6 +861,15 @@ class SpeakerResolver:
             or low in GROUP_WORDS[self.lang]
             or (head.endswith("s") and self.lang == "en" and head not in {"news", "boss"})
         )
+        if head in self.lex.speaker_classes and orgs:
+            # "The Pew Research Center analysis found", "A report from the Pew Research
+            # Center found": the body behind the document
+            body = re.sub(r"^(the|The)\s+", "", orgs[0])
+            known = self.entities.lookup(body, self.lang)
+            if known is not None:
+                return self._entity(known, position)
+            self.last["thing"] = Resolved(body, "organisation", collective=True)
+            return self.last["thing"]
         aff, aff_qid = self._affiliation(phrase, "", orgs)
         is_role = any(t.lower() in self.lex.titles for t in tokens)
         owner = self._owner(words, position)
