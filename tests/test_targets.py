@@ -293,3 +293,27 @@ def test_no_the_government_of_the_story_s_country(targets):
         "– Regjeringen har sviktet distriktene, sier Sylvi Listhaug.\n"
     )
     assert "Norwegian Government" in only_targets(targets(text, "no"))
+
+
+def test_a_party_adjective_is_the_party(targets):
+    found = targets(
+        "Steven Taylor said the race sparked record turnout by Republican voters and stronger "
+        "than usual turnout by Democratic voters.\n"
+    )
+    assert {"Republican Party", "Democratic Party"} <= set(only_targets(found))
+
+
+def test_a_title_s_gender_picks_the_person_of_a_shared_surname(targets):
+    found = targets(
+        "Hillary Clinton and former President Bill Clinton campaigned in Ohio on Monday.\n\n"
+        "Advisers said that Mrs. Clinton was out of sync with the mood of the voters.\n"
+    )
+    assert "Hillary Clinton" in only_targets(found)
+    assert "Bill Clinton" not in only_targets(found)
+
+
+def test_the_lords_is_the_house_of_lords(targets):
+    found = targets(
+        "Paul Tyler said the prime minister's view of the future of the Lords was flawed.\n"
+    )
+    assert "House of Lords" in only_targets(found)

@@ -177,8 +177,9 @@ def name_targets(
                     found.append(Target(full, None, "person", nm.text, nm.start, nm.end, "name"))
                     continue
             if entity is not None:
-                if entity.type != "person" and describes_people(nm, quote.lang):
-                    continue  # "the British people": the people, not the country
+                if entity.type in COUNTRY_TYPES and describes_people(nm, quote.lang):
+                    continue  # "the British people": the people, not the country ("Republican
+                    # voters" are the party's)
                 if entity.type in COUNTRY_TYPES and names_people(nm):
                     continue  # "good for Americans": people, not their country
                 found.append(_from_entity(entity, nm, "name"))

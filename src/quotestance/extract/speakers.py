@@ -705,7 +705,11 @@ class SpeakerResolver:
         if not name_tokens or not all(is_capitalised(t) for t in name_tokens):
             return None
         name = " ".join(name_tokens)
-        full = self.register.full_name(name, position)
+        # of the gender its title says: "Mrs. Clinton" is not Bill Clinton
+        gender = name_gender(
+            " ".join(tokens), self.lang, self.text[max(0, position - 12) : position]
+        )
+        full = self.register.full_name(name, position, self._of_gender(gender))
         return (full, True) if full else (name, False)
 
     # -- main -------------------------------------------------------------------------------
