@@ -317,3 +317,19 @@ def test_the_lords_is_the_house_of_lords(targets):
         "Paul Tyler said the prime minister's view of the future of the Lords was flawed.\n"
     )
     assert "House of Lords" in only_targets(found)
+
+
+def test_our_country_is_the_story_s_country(targets):
+    text = (
+        "Labour and the Conservatives clashed over schools.\n"
+        "“This is a very dangerous moment in our country,” said Tory leader Michael Howard.\n"
+    )
+    assert "United Kingdom" in only_targets(targets(text))
+
+
+def test_landet_vårt_is_the_norwegian_story_s_country(targets):
+    text = (
+        "Arbeiderpartiet og Høyre møttes på Stortinget.\n"
+        "– Dette er et farlig øyeblikk for landet vårt, sier Erna Solberg.\n"
+    )
+    assert "Norway" in only_targets(targets(text, "no"))
