@@ -279,9 +279,11 @@ def test_the_speaker_s_own_party_and_side(tmp_path):
     analysis = analyse_file(path, "en")
     found = article_targets(analysis)
     (smith, *_), kennedy = analysis.quotes, analysis.quotes[-1]
-    # a Labour MP on the Tories: her side and her target are two different parties
+    # a Labour MP on the Tories: her side and her target are two different parties ("this
+    # country" is the United Kingdom)
     assert smith.affiliation == "Labour Party" and [t.name for t in found[0]] == [
-        "Conservative Party"
+        "Conservative Party",
+        "United Kingdom",
     ]
     assert kennedy.affiliation == "Liberal Democrats"
     assert [t.name for t in found[-1]] == ["Liberal Democrats"]
