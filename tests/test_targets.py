@@ -321,10 +321,11 @@ def test_the_lords_is_the_house_of_lords(targets):
     assert "House of Lords" in only_targets(found)
 
 
-def test_our_country_is_the_story_s_country(targets):
+@pytest.mark.parametrize("phrase", ["our country", "this nation"])
+def test_our_country_is_the_story_s_country(targets, phrase):
     text = (
         "Labour and the Conservatives clashed over schools.\n"
-        "“This is a very dangerous moment in our country,” said Tory leader Michael Howard.\n"
+        f"“This is a very dangerous moment in {phrase},” said Tory leader Michael Howard.\n"
     )
     assert "United Kingdom" in only_targets(targets(text))
 
