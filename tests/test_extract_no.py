@@ -1262,3 +1262,13 @@ def test_the_one_addressed_is_never_a_speaker(extract):
         "no",
     )
     assert "du" not in [q.speaker for q in qs]
+
+
+def test_a_relation_named_in_apposition_is_that_name_later(extract):
+    qs = extract(
+        "- De minste barna forstår ikke hva forsikring er, sier Hannahs far, Andrew.\n"
+        "Hannah har tre yngre søsken.\n"
+        "- Hele familien har sett fram til dette, sier faren.\n",
+        "no",
+    )
+    assert [q.speaker for q in qs] == ["Andrew", "Andrew"]

@@ -76,6 +76,7 @@ TOKEN = re.compile(r"[\w][\w.'’-]*")
 INTRODUCED = {
     "no": re.compile(r"\b(?:[Ee]n|[Ee]i|[Ee]t|[A-ZÆØÅ][\w-]*s)\s+(?P<noun>[a-zæøå][\w-]{2,})\b")
 }
+APPOSED_NAME = re.compile(r",[^\S\n]+([A-ZÆØÅ][\w-]+(?:[^\S\n]+[A-ZÆØÅ][\w-]+)*)")
 PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 PEER_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 NICKNAME = re.compile(r"\s[“\"‘][^”\"’\s]{1,20}[”\"’](?=\s)")
@@ -575,6 +576,10 @@ class SpeakerResolver:
         for m in pattern.finditer(self.text, 0, position) if pattern else ():
             if m.group("noun").lower() == noun:
                 found = m.group()
+                # "sier Hannahs far, Andrew." ... "sier faren": the name in apposition
+                named = APPOSED_NAME.match(self.text, m.end())
+                if named is not None:
+                    found = self.register.full_name(named.group(1), m.end()) or named.group(1)
         return found
 
     def offices(self) -> OfficeHolders:
