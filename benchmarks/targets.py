@@ -79,8 +79,8 @@ class Source:
 
 
 SOURCES = {
-    "polnear": Source(GOLD_FOLDERS["polnear"], "train/text/*.txt", (("test", 15), ("dev", 10))),
-    "bbc": Source(GOLD_FOLDERS["bbc"], "politics/*.txt", (("test", 10), ("dev", 8))),
+    "polnear": Source(GOLD_FOLDERS["polnear"], "train/text/*.txt", (("test", 15), ("dev", 15))),
+    "bbc": Source(GOLD_FOLDERS["bbc"], "politics/*.txt", (("test", 10), ("dev", 12))),
 }
 
 
