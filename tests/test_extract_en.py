@@ -1244,3 +1244,20 @@ def test_a_document_of_a_named_body_is_that_body_s(extract, subject):
         "organisation",
         "source",
     )
+
+
+def test_an_epithet_is_the_last_subject_of_its_gender(extract):
+    qs = extract(
+        "Donald Trump says he is confident about South Carolina.\n\n"
+        "Hillary Clinton says she will fight on.\n\n"
+        "The billionaire businessman says running for president is tough, nasty and mean.\n\n"
+        "Marco Rubio says the race has become a three-person contest.\n\n"
+        "The Florida senator is predicting that he will win the GOP nomination.\n"
+    )
+    assert [q.speaker for q in qs] == [
+        "Donald Trump",
+        "Hillary Clinton",
+        "Donald Trump",
+        "Marco Rubio",
+        "Marco Rubio",
+    ]

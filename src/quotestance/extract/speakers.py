@@ -18,7 +18,7 @@ from quotestance.entities import Entity, EntityTable
 from quotestance.extract.gender import first_names, name_gender, pronoun_genders, title_genders
 from quotestance.extract.names import POSSESSIVE, demonym_adjective, opens_sentence_at
 from quotestance.lexicon import Lexicon
-from quotestance.offices import OfficeHolders, load_terms
+from quotestance.offices import OfficeHolders, load_terms, office_words
 
 DETERMINERS = {
     "en": {
@@ -251,6 +251,10 @@ class NameRegister:
         before = [m for m in matches if m[0] <= position]
         chosen = max(before) if before else min(matches)
         return chosen[1]
+
+    def holds(self, word: str) -> bool:
+        """Whether a registered name holds ``word``."""
+        return bool(self._with_word.get(name_key(word)[0] if name_key(word) else "", ()))
 
     def last_before(self, position: int) -> str | None:
         """The name added last among those seen before ``position``."""
@@ -500,12 +504,18 @@ class SpeakerResolver:
         named = [(at, name) for at, name, _subject in self.people if at < position]
         return max(named)[1] if named else None
 
-    def _last_subject_before(self, position: int) -> str | None:
+    def _last_subject_before(self, position: int, gender: str | None = None) -> str | None:
         """The person named last before ``position`` as a subject, else the person named
         last ("Jon Helt Haarder synes ... Hitlers «Mein Kampf» ..." ... "sier
-        litteraturkritikeren")."""
-        subjects = [(at, n) for at, n, subject in self.people if subject and at < position]
-        return max(subjects)[1] if subjects else self._last_person_before(position)
+        litteraturkritikeren"); of ``gender`` where given ("the businessman": a man)."""
+        fits = [
+            (at, n, subject)
+            for at, n, subject in self.people
+            if at < position and (gender is None or self.gender_of(n) in (None, gender))
+        ]
+        subjects = [(at, n) for at, n, subject in fits if subject]
+        named = subjects or [(at, n) for at, n, _subject in fits]
+        return max(named)[1] if named else None
 
     def role_noun(self, text: str, position: int, quoted: int | None = None) -> str | None:
         """A person the article named before, called by a role: Norwegian definite forms
@@ -518,15 +528,32 @@ class SpeakerResolver:
         if quoted is not None and quoted < position:
             position = quoted
         low = text.lower()
-        described = re.fullmatch(r"the\s+([a-z-]+)", low)
-        if self.lang == "en" and described and described.group(1) in self.lex.role_nouns:
+        described = re.fullmatch(r"the\s+([a-z-]+)", low) or re.fullmatch(
+            r"the\s+(?:[\w.-]+\s+){1,3}([a-z-]+)", low
+        )
+        epithet = described is not None and " " in low[4:] and self._epithet(text)
+        if (
+            self.lang == "en"
+            and described
+            and (
+                (described.group(1) in self.lex.role_nouns and (" " not in low[4:] or epithet))
+                # a title that is no office ("the Florida senator"; "the Tory leader" is
+                # the holder of an office, below)
+                or (
+                    epithet
+                    and described.group(1) in self.lex.titles
+                    and described.group(1) not in office_words(self.lang)
+                )
+            )
+        ):
             # "the investor said": the person the text called so, else the last person named
             # as a subject before, else the last person named (titles such as "the
             # chancellor" go to the one holder the text titled, below)
             called = {n for at, n in self.roles.get(described.group(1), []) if at < position}
             if len(called) == 1:
                 return called.pop()
-            return self._last_subject_before(position)
+            gender = title_genders(self.lang).get(described.group(1))
+            return self._last_subject_before(position, gender)
         determined = DESCRIBED.get(self.lang)
         if determined is not None and determined.fullmatch(text):
             # "den jubilerende skøytekongen": the noun after a determiner and adjectives
@@ -566,6 +593,17 @@ class SpeakerResolver:
             if introduced is not None:
                 return introduced
         return None
+
+    def _epithet(self, text: str) -> bool:
+        """A description that sums up one person by where they come from and what they are
+        ("The New York businessman", "the Florida senator", "the billionaire businessman"):
+        a definite article, then places, parties or plain words, none of them a word of a
+        name the article gives a person, nor a first name."""
+        words = text.split()[1:-1]
+        return not any(w.lower() in ("of", "for", "and") for w in words) and not any(
+            is_capitalised(w) and (w.lower() in first_names() or self.register.holds(w))
+            for w in words
+        )
 
     def _introduced(self, noun: str, position: int) -> str | None:
         """The last mention before ``position`` that introduced someone by ``noun`` with an
