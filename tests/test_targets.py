@@ -336,3 +336,8 @@ def test_landet_vårt_is_the_norwegian_story_s_country(targets):
         "– Dette er et farlig øyeblikk for landet vårt, sier Erna Solberg.\n"
     )
     assert "Norway" in only_targets(targets(text, "no"))
+
+
+def test_a_past_president_the_news_still_cites(targets):
+    found = targets("Phyllis Schlafly wrote that Trump shares the qualities of President Reagan.\n")
+    assert "Ronald Reagan" in only_targets(found)
