@@ -339,5 +339,7 @@ def test_landet_vårt_is_the_norwegian_story_s_country(targets):
 
 
 def test_a_past_president_the_news_still_cites(targets):
-    found = targets("Phyllis Schlafly wrote that Trump shares the qualities of President Reagan.\n")
+    found = targets(
+        "Phyllis Schlafly wrote that Trump and Reagan both saw the need to rebuild the military.\n"
+    )
     assert "Ronald Reagan" in only_targets(found)
