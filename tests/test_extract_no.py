@@ -1272,3 +1272,8 @@ def test_a_relation_named_in_apposition_is_that_name_later(extract):
         "no",
     )
     assert [q.speaker for q in qs] == ["Andrew", "Andrew"]
+
+
+def test_an_inverted_speaker_that_ends_the_text(extract):
+    qs = extract("Livet mitt er blitt bedre etter flyttingen, sier moren", "no")
+    assert [q.speaker_mention for q in qs] == ["moren"]

@@ -729,7 +729,7 @@ class NorwegianAttribution:
             ):
                 hit = self.inverted(ws, i - 1)
                 j = _first_from(ws, hit[2].end) if hit is not None else len(ws)
-                if hit is not None and ws[j].low in CLAUSE_SUBJECTS and len(ws) - j >= 4:
+                if hit is not None and len(ws) - j >= 4 and ws[j].low in CLAUSE_SUBJECTS:
                     # "Når ..., sier moren det er medisiner for andre sykdommer": the clause
                     # after the speaker is what she says, the one before sets the scene
                     last = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
