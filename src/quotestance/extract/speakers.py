@@ -76,6 +76,7 @@ TOKEN = re.compile(r"[\w][\w.'’-]*")
 INTRODUCED = {
     "no": re.compile(r"\b(?:[Ee]n|[Ee]i|[Ee]t|[A-ZÆØÅ][\w-]*s)\s+(?P<noun>[a-zæøå][\w-]{2,})\b")
 }
+CAPITAL_RUN = re.compile(r"\b[A-ZÆØÅ][\w-]+(?:\s[A-ZÆØÅ][\w-]+)+\b")
 APPOSED_NAME = re.compile(r",[^\S\n]+([A-ZÆØÅ][\w-]+(?:[^\S\n]+[A-ZÆØÅ][\w-]+)*)")
 PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 PEER_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
@@ -285,6 +286,7 @@ class SpeakerResolver:
         # chancellor said" later on: title -> [(position, canonical name)]
         self.roles: dict[str, list[tuple[int, str]]] = {}
         self.spoken: set[str] = set()  # the people resolved as speakers so far
+        self._runs: dict[str, list[tuple[int, list[str]]]] | None = None  # built on first use
         self._offices: OfficeHolders | None = None  # built on first use
         # the age a person's name was written with ("Erling Braut Haaland (21)"), for
         # "21-åringen" later on: age -> [(position, canonical name)]
@@ -681,17 +683,31 @@ class SpeakerResolver:
         Sidibeh"), where the name recogniser missed the full name."""
         if " " in surname or surname.lower() in first_names():
             return None
-        runs = re.finditer(
-            rf"\b((?:[A-ZÆØÅ][\w-]+\s){{1,3}}){re.escape(surname)}\b", self.text[:position]
-        )
-        for m in reversed(list(runs)):
-            first = m.group(1).split()[0]
-            if first.lower() in first_names() or (
-                not opens_sentence_at(self.text, m.start())
-                and all(self._given_word(w) for w in m.group(1).split())
+        for at, given in reversed(self._capital_runs().get(surname, [])):
+            if at >= position:
+                continue
+            if given[0].lower() in first_names() or (
+                not opens_sentence_at(self.text, at) and all(self._given_word(w) for w in given)
             ):
-                return m.group(1) + surname
+                return " ".join([*given, surname])
         return None
+
+    def _capital_runs(self) -> dict[str, list[tuple[int, list[str]]]]:
+        """Every run of capitalised words in the text, read once: its last word -> (where
+        the one to three words before it start, those words), in text order."""
+        if self._runs is None:
+            self._runs = {}
+            for m in CAPITAL_RUN.finditer(self.text):
+                words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
+                for k in range(1, len(words)):
+                    for j in range(max(0, k - 3), k):
+                        given = [w for _, w in words[j:k]]
+                        self._runs.setdefault(words[k][1], []).append(
+                            (m.start() + words[j][0], given)
+                        )
+            for found in self._runs.values():
+                found.sort(key=lambda hit: hit[0])
+        return self._runs
 
     def _owner(self, words: list[str], position: int) -> str | None:
         """The person a possessive pronoun opening a description stands for ("her advisers"
