@@ -1225,13 +1225,18 @@ def test_an_attribution_after_a_question_in_guillemets(extract):
     assert qs[0].text.endswith("er det for noe?")
 
 
-def test_a_surname_takes_the_full_name_written_before_the_recogniser_missed():
+def _resolver(text):
+    """A Norwegian speaker resolver over ``text``, as extraction makes one."""
     from quotestance.entities import load_entities
     from quotestance.extract.speakers import SpeakerResolver
     from quotestance.lexicon import load_lexicon
 
+    return SpeakerResolver("no", load_lexicon("no"), load_entities(), text)
+
+
+def test_a_surname_takes_the_full_name_written_before_the_recogniser_missed():
     text = "Der gikk vi rett på Omar Sidibeh fra Gambia.\n- Det er et bygg, sier Sidibeh.\n"
-    resolver = SpeakerResolver("no", load_lexicon("no"), load_entities(), text)
+    resolver = _resolver(text)
     at = text.index("Sidibeh.\n")
     assert resolver.resolve("Sidibeh", "Sidibeh", at, is_person_name=True).speaker == (
         "Omar Sidibeh"
@@ -1239,14 +1244,10 @@ def test_a_surname_takes_the_full_name_written_before_the_recogniser_missed():
 
 
 def test_a_demonym_opening_a_recognised_name_is_not_part_of_it():
-    from quotestance.entities import load_entities
-    from quotestance.extract.speakers import SpeakerResolver
-    from quotestance.lexicon import load_lexicon
-
     text = (
         "Danske Ellen Porsdal Hink synes Operaen er fin.\n- Det er som å gå i fjell, sier Hink.\n"
     )
-    resolver = SpeakerResolver("no", load_lexicon("no"), load_entities(), text)
+    resolver = _resolver(text)
     resolver.add_name(0, "Danske Ellen Porsdal Hink", subject=True)
     at = text.index("Hink.\n")
     assert resolver.resolve("Hink", "Hink", at, is_person_name=True).speaker == (

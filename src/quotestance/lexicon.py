@@ -120,6 +120,10 @@ class Lexicon:
     # words before a place name that make it a location ("in Iowa", "til New York")
     locatives: frozenset[str] = frozenset()
 
+    def referring_to(self, ref: str) -> frozenset[str]:
+        """The pronouns of one referent (``REFERENTS``): "self" gives "i", "we" / "jeg", "vi"."""
+        return frozenset(w for w, r in self.pronouns.items() if r == ref)
+
     def cue_class(self, cue: str) -> str:
         """The class of a cue given as a lemma, a cue phrase or a surface form ("said")."""
         low = " ".join(cue.lower().split())

@@ -249,6 +249,11 @@ def _first_from(ws: list[Word], pos: int) -> int:
     return bisect_left(ws, pos, key=lambda w: w.start)
 
 
+def _last_word(ws: list[Word]) -> Word:
+    """A sentence's last word before its closing stop, if it has one."""
+    return ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
+
+
 def sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentence spans: split after . ! ? … before a capital letter, a dash or a quote mark."""
     spans: list[tuple[int, int]] = []
@@ -732,7 +737,7 @@ class NorwegianAttribution:
                 if hit is not None and len(ws) - j >= 4 and ws[j].low in CLAUSE_SUBJECTS:
                     # "Når ..., sier moren det er medisiner for andre sykdommer": the clause
                     # after the speaker is what she says, the one before sets the scene
-                    last = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
+                    last = _last_word(ws)
                     found.append(self._cand(ws[j].start, last.end, cue, hit[2], sentence, verb))
                     continue
                 if (
@@ -783,7 +788,7 @@ class NorwegianAttribution:
                 continue
             if mention.text.lower() in NO_SPEAKERS:
                 continue  # "Det vil kreve en annen politikk": a thing, not a speaker
-            end_word = ws[-1] if ws[-1].text not in (".", "!", "?") else ws[-2]
+            end_word = _last_word(ws)
             if len(ws) - content_start < 3:
                 continue
             found.append(

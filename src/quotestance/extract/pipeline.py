@@ -109,7 +109,7 @@ def _protagonist(
     if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
         return
     main = next(r for r in resolved if r.speaker == ranked[0][0])
-    first_person = {w for w, ref in lex.pronouns.items() if ref == "self"}
+    first_person = lex.referring_to("self")
     for i, cand in enumerate(candidates):
         said = {w.lower() for s, e in cand.segments for w in WORD.findall(text, s, e)}
         if (
@@ -512,7 +512,7 @@ def analyse_article(article: Article, cues: Collection[str] | None = None) -> An
         i = around.first_at(pos)
         return -1 if i is None else i
 
-    writer = {w for w, ref in resolver.lex.pronouns.items() if ref == "self"}
+    writer = resolver.lex.referring_to("self")
     inside = Spans(seg for q in quoted for seg in q.segments)
     for cand in candidates:
         if (

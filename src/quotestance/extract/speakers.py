@@ -530,9 +530,7 @@ class SpeakerResolver:
         if quoted is not None and quoted < position:
             position = quoted
         low = text.lower()
-        described = re.fullmatch(r"the\s+([a-z-]+)", low) or re.fullmatch(
-            r"the\s+(?:[\w.-]+\s+){1,3}([a-z-]+)", low
-        )
+        described = re.fullmatch(r"the\s+(?:[\w.-]+\s+){0,3}([a-z-]+)", low)
         epithet = described is not None and " " in low[4:] and self._epithet(text)
         if (
             self.lang == "en"
